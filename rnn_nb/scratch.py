@@ -13,8 +13,14 @@ from torch.nn import functional as F
 
 from .data import Vocab, clean_line
 
-# %% ../nbs/01_scratch.ipynb #190f6528
+# %% ../nbs/01_scratch.ipynb #070922b2
 NONLINEARITIES = ('tanh', 'relu')
+
+def _activation(nonlinearity):
+    "The function phi for `nonlinearity`, or a ValueError naming the choices."
+    if nonlinearity not in NONLINEARITIES:
+        raise ValueError(f'nonlinearity={nonlinearity!r} is not supported: use one of {NONLINEARITIES}')
+    return torch.tanh if nonlinearity == 'tanh' else torch.relu
 
 def get_params(vocab_size: int,  # tokens in the vocabulary: the input and output size
                num_hiddens: int,  # hidden units h
@@ -29,20 +35,20 @@ def get_params(vocab_size: int,  # tokens in the vocabulary: the input and outpu
 
 def init_rnn_state(batch_size: int,  # sequences in the minibatch
                    num_hiddens: int,  # hidden units h
-                   device: str | torch.device = 'cpu',
+                   device: str | torch.device = 'cpu',  # where the state lives
                   ) -> tuple[torch.Tensor]:
     "The initial state: a tuple holding one (batch_size, num_hiddens) tensor of zeros (LSTMs will need two)."
     return (torch.zeros(batch_size, num_hiddens, device=device),)
 
-# %% ../nbs/01_scratch.ipynb #96a71c42
+# %% ../nbs/01_scratch.ipynb #76f37710
 def rnn(inputs: torch.Tensor,  # (steps, batch, vocab) one-hot inputs
         state: tuple,  # (H,) with H of shape (batch, hidden)
         params: list,  # [W_xh, W_hh, b_h, W_hq, b_q] from `get_params`
         nonlinearity: str = 'tanh',  # 'tanh' or 'relu'
        ) -> tuple[torch.Tensor, tuple]:
     "Run the recurrence over every step: outputs (steps*batch, vocab), time-major, and the final state `(H,)`."
+    phi = _activation(nonlinearity)
     W_xh, W_hh, b_h, W_hq, b_q = params
-    phi = torch.tanh if nonlinearity == 'tanh' else torch.relu
     H, = state
     outputs = []
     for X_t in inputs:  # X_t: (batch, vocab)
@@ -50,26 +56,30 @@ def rnn(inputs: torch.Tensor,  # (steps, batch, vocab) one-hot inputs
         outputs.append(H @ W_hq + b_q)  # (batch, vocab)
     return torch.cat(outputs, dim=0), (H,)
 
-# %% ../nbs/01_scratch.ipynb #56a4051c
-def _check_inputs(X, state, vocab_size):
-    "Validate token ids X (batch, steps) and a state whose first dimension... see errors below."
+# %% ../nbs/01_scratch.ipynb #e8e7718d
+def _check_inputs(X, state, vocab_size, num_hiddens=None):
+    "Check, once per call, that X holds token ids (batch, steps) in 0..vocab_size-1 and that `state` (if any) fits X and the model."
     if not isinstance(X, torch.Tensor) or X.dtype.is_floating_point or X.dtype == torch.bool:
         raise TypeError(f'X must be an integer tensor of token ids, got {type(X).__name__}'
                         + (f' of dtype {X.dtype}' if isinstance(X, torch.Tensor) else ''))
     if X.dim() != 2: raise ValueError(f'X must have shape (batch, steps), got {X.dim()} dimensions: {tuple(X.shape)}')
     if X.numel() and (X.min() < 0 or X.max() >= vocab_size):
         raise ValueError(f'token ids must lie in 0..{vocab_size - 1} (vocab_size={vocab_size}), got ids from {int(X.min())} to {int(X.max())}')
-    H = state[0] if isinstance(state, (tuple, list)) else state
+    if state is None: return
+    H = state[0] if isinstance(state, (tuple, list)) and state else state
     if not isinstance(H, torch.Tensor): raise TypeError(f'state must be a tensor or a tuple of tensors, got {type(state).__name__}')
-    if H.shape[-2] != X.shape[0]:
+    if H.dim() < 2: raise ValueError(f'the state must have shape (batch, hidden), got {H.dim()} dimensions: {tuple(H.shape)}')
+    if H.shape[-2] != X.shape[0]:  # (batch, hidden), or (layers, batch, hidden) for torch's layers
         raise ValueError(f'the state is for batch size {H.shape[-2]} but X has batch size {X.shape[0]}: use net.begin_state(batch_size={X.shape[0]}, device=...)')
+    if num_hiddens is not None and H.shape[-1] != num_hiddens:
+        raise ValueError(f'the state has {H.shape[-1]} hidden units but the model has num_hiddens={num_hiddens}: use net.begin_state(...)')
 
 def detach_state(state: torch.Tensor | tuple) -> torch.Tensor | tuple:
     "The state cut off from the graph that produced it: a tensor, or a tuple of tensors."
     if isinstance(state, (tuple, list)): return tuple(s.detach() for s in state)
     return state.detach()
 
-# %% ../nbs/01_scratch.ipynb #eafcc824
+# %% ../nbs/01_scratch.ipynb #c81aa278
 class RNNModelScratch:
     "A language model from functions: `get_params` makes the weights, `init_state` the state, `forward_fn` runs it."
     def __init__(self,
@@ -89,15 +99,18 @@ class RNNModelScratch:
                  state,  # from `begin_state`, or the state a previous call returned
                 ) -> tuple:
         "Logits (steps*batch, vocab), time-major, and the new state."
-        _check_inputs(X, state, self.vocab_size)
+        _check_inputs(X, state, self.vocab_size, self.num_hiddens)
         inputs = F.one_hot(X.T, self.vocab_size).type(torch.float32)  # (steps, batch, vocab)
         return self.forward_fn(inputs, state, self.params)
 
-    def begin_state(self, batch_size: int, device: str | torch.device):
+    def begin_state(self,
+                    batch_size: int,  # sequences in the minibatch
+                    device: str | torch.device,  # where the state lives
+                   ):
         "The initial state for `batch_size` sequences."
         return self.init_state(batch_size, self.num_hiddens, device)
 
-# %% ../nbs/01_scratch.ipynb #a49be112
+# %% ../nbs/01_scratch.ipynb #feb10c76
 class RNNScratch(nn.Module):
     "The recurrent layer from its equation: H_t = phi(X_t W_xh + H_{t-1} W_hh + b_h)."
     def __init__(self,
@@ -107,8 +120,7 @@ class RNNScratch(nn.Module):
                  nonlinearity: str = 'tanh',  # 'tanh' or 'relu'
                 ):
         super().__init__()
-        if nonlinearity not in NONLINEARITIES:
-            raise ValueError(f'nonlinearity={nonlinearity!r} is not supported: use one of {NONLINEARITIES}')
+        _activation(nonlinearity)  # a clear ValueError now, not at the first forward pass
         self.num_inputs, self.num_hiddens, self.nonlinearity = num_inputs, num_hiddens, nonlinearity
         self.W_xh = nn.Parameter(torch.randn(num_inputs, num_hiddens) * sigma)
         self.W_hh = nn.Parameter(torch.randn(num_hiddens, num_hiddens) * sigma)
@@ -119,15 +131,22 @@ class RNNScratch(nn.Module):
                 state: torch.Tensor | None = None,  # (batch, num_hiddens); None: zeros
                ) -> tuple[torch.Tensor, torch.Tensor]:
         "Hidden states of every step (steps, batch, num_hiddens) and the last one (batch, num_hiddens)."
-        phi = torch.tanh if self.nonlinearity == 'tanh' else torch.relu
+        self._check(inputs, state)
+        phi = _activation(self.nonlinearity)
         H = inputs.new_zeros(inputs.shape[1], self.num_hiddens) if state is None else state
         outputs = []
-        for X_t in inputs:
+        for X_t in inputs:  # X_t: (batch, num_inputs)
             H = phi(X_t @ self.W_xh + H @ self.W_hh + self.b_h)  # (batch, num_hiddens)
             outputs.append(H)
         return torch.stack(outputs), H
 
-# %% ../nbs/01_scratch.ipynb #b7a9aa2f
+    def _check(self, inputs, state):
+        if inputs.dim() != 3 or inputs.shape[-1] != self.num_inputs:
+            raise ValueError(f'inputs must have shape (steps, batch, num_inputs={self.num_inputs}), got {tuple(inputs.shape)}')
+        if state is not None and tuple(state.shape) != (inputs.shape[1], self.num_hiddens):
+            raise ValueError(f'state must have shape (batch={inputs.shape[1]}, num_hiddens={self.num_hiddens}), got {tuple(state.shape)}')
+
+# %% ../nbs/01_scratch.ipynb #12d608a1
 class RNNLMScratch(nn.Module):
     "A language model around an `RNNScratch`: one-hot inputs in front, a linear output layer behind."
     def __init__(self,
@@ -141,18 +160,25 @@ class RNNLMScratch(nn.Module):
         self.W_hq = nn.Parameter(torch.randn(rnn.num_hiddens, vocab_size) * 0.01)
         self.b_q = nn.Parameter(torch.zeros(vocab_size))
 
-    def one_hot(self, X: torch.Tensor) -> torch.Tensor:
+    def one_hot(self,
+                X: torch.Tensor,  # (batch, steps) token ids
+               ) -> torch.Tensor:
         "Token ids (batch, steps) to one-hot inputs (steps, batch, vocab)."
         return F.one_hot(X.T, self.vocab_size).type(torch.float32)
 
-    def output_layer(self, rnn_outputs: torch.Tensor) -> torch.Tensor:
+    def output_layer(self,
+                     rnn_outputs: torch.Tensor,  # (steps, batch, hidden) hidden states of every step
+                    ) -> torch.Tensor:
         "Hidden states (steps, batch, hidden) to logits (batch, steps, vocab), in one matmul."
         return (rnn_outputs @ self.W_hq + self.b_q).transpose(0, 1)
 
-    def forward_with_state(self, X: torch.Tensor, state: torch.Tensor | None = None) -> tuple:
+    def forward_with_state(self,
+                           X: torch.Tensor,  # (batch, steps) token ids
+                           state: torch.Tensor | None = None,  # (batch, hidden); None: zeros
+                          ) -> tuple:
         "Logits (batch, steps, vocab) and the final state (batch, hidden)."
-        _check_inputs(X, state if state is not None else torch.empty(X.shape[0] if X.dim() == 2 else 0, 0), self.vocab_size)
-        rnn_outputs, H = self.rnn(self.one_hot(X), state)
+        _check_inputs(X, state, self.vocab_size)
+        rnn_outputs, H = self.rnn(self.one_hot(X), state)  # (steps, batch, hidden), (batch, hidden)
         return self.output_layer(rnn_outputs), H
 
     def forward(self,
@@ -162,33 +188,47 @@ class RNNLMScratch(nn.Module):
         "Logits of shape (batch, steps, vocab), as in the book's second edition."
         return self.forward_with_state(X, state)[0]
 
-    def begin_state(self, batch_size: int, device: str | torch.device) -> torch.Tensor:
+    def begin_state(self,
+                    batch_size: int,  # sequences in the minibatch
+                    device: str | torch.device,  # where the state lives
+                   ) -> torch.Tensor:
         "A zero state (batch_size, hidden)."
         return torch.zeros(batch_size, self.rnn.num_hiddens, device=device)
 
-# %% ../nbs/01_scratch.ipynb #bb2bc271
+# %% ../nbs/01_scratch.ipynb #1b7e9468
 class LMAdapter(nn.Module):
     "Gives an `RNNLMScratch` the shared contract: `net(X, state) -> (logits (steps*batch, vocab), state)`."
-    def __init__(self, lm: RNNLMScratch):
+    def __init__(self,
+                 lm: RNNLMScratch,  # the module-form language model; its parameters stay its own
+                ):
         super().__init__()
         self.lm = lm
 
-    def forward(self, X: torch.Tensor, state: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self,
+                X: torch.Tensor,  # (batch, steps) token ids
+                state: torch.Tensor,  # (batch, hidden), from `begin_state` or the previous call
+               ) -> tuple[torch.Tensor, torch.Tensor]:
         "Time-major logits (steps*batch, vocab), matching targets flattened as `Y.T.reshape(-1)`, and the state."
         logits, H = self.lm.forward_with_state(X, state)  # (batch, steps, vocab)
-        return logits.transpose(0, 1).reshape(-1, self.lm.vocab_size), H
+        return logits.transpose(0, 1).reshape(-1, self.lm.vocab_size), H  # (steps*batch, vocab)
 
-    def begin_state(self, batch_size: int, device: str | torch.device) -> torch.Tensor:
+    def begin_state(self,
+                    batch_size: int,  # sequences in the minibatch
+                    device: str | torch.device,  # where the state lives
+                   ) -> torch.Tensor:
         "The wrapped model's initial state."
         return self.lm.begin_state(batch_size, device)
 
-def as_lm(lm: RNNLMScratch) -> LMAdapter:
+def as_lm(lm: RNNLMScratch,  # the module-form language model to adapt
+         ) -> LMAdapter:
     "The module-form language model `lm`, keeping the shared contract (see `LMAdapter`)."
     return LMAdapter(lm)
 
-# %% ../nbs/01_scratch.ipynb #2acd88f8
+# %% ../nbs/01_scratch.ipynb #d74da09e
 def _token_level(vocab):
-    return 'char' if all(len(tok) == 1 for tok in vocab.idx_to_token[1:]) else 'word'
+    "'char' if every token but the special ones (`<unk>`, `<pad>`, ...) is one character long, else 'word'."
+    special = lambda tok: len(tok) > 2 and tok[0] == '<' and tok[-1] == '>'
+    return 'char' if all(len(tok) == 1 for tok in vocab.idx_to_token if not special(tok)) else 'word'
 
 def _prefix_ids(prefix, vocab, clean, unknown):
     "Token ids of `prefix`, cleaned as `clean` says; unknown tokens raise, or map to <unk> with unknown='unk'."
@@ -207,12 +247,15 @@ def predict(prefix: str,  # the text to continue
             num_preds: int,  # tokens to generate
             net,  # a model keeping the contract net(X, state) -> (logits, state)
             vocab: Vocab,  # the vocabulary the model was trained with
-            device: str | torch.device = 'cpu',
-            clean: str | None = None,  # clean the prefix first, as `clean_line` does ('d2l' or 'none')
+            device: str | torch.device = 'cpu',  # where the model's parameters live
+            clean: str | None = None,  # clean the prefix first as the training text was ('d2l' or 'none'); None: as given
             unknown: str = 'error',  # 'error': tokens outside the vocabulary raise; 'unk': they map to <unk>
            ) -> str:
     "Continue `prefix` with `num_preds` greedily chosen tokens, after warming the state up on the prefix."
-    if not isinstance(num_preds, int) or num_preds < 0: raise ValueError(f'num_preds={num_preds!r} must be an int >= 0')
+    if not isinstance(num_preds, int) or isinstance(num_preds, bool):
+        raise TypeError(f'num_preds must be an int, got {type(num_preds).__name__}: {num_preds!r}')
+    if num_preds < 0: raise ValueError(f'num_preds={num_preds} must be >= 0 (0 returns the prefix)')
+    if isinstance(net, RNNLMScratch): raise TypeError('net is an RNNLMScratch, whose forward returns logits only: pass as_lm(net)')
     ids, level = _prefix_ids(prefix, vocab, clean, unknown)
     was_training = getattr(net, 'training', False)
     if was_training: net.eval()
@@ -227,7 +270,7 @@ def predict(prefix: str,  # the text to continue
         if was_training: net.train()
     return ('' if level == 'char' else ' ').join(vocab.to_tokens(ids))
 
-# %% ../nbs/01_scratch.ipynb #8ca73cc0
+# %% ../nbs/01_scratch.ipynb #1b993e9d
 PRECISIONS = ('auto', 'fp32', 'bf16')
 
 def bf16_native(device: str | torch.device) -> bool:
@@ -244,7 +287,7 @@ def matmul_dtype(precision: str, device: str | torch.device) -> torch.dtype:
     if precision == 'auto': precision = 'bf16' if bf16_native(device) else 'fp32'
     return torch.bfloat16 if precision == 'bf16' else torch.float32
 
-# %% ../nbs/01_scratch.ipynb #42ac3933
+# %% ../nbs/01_scratch.ipynb #43deed47
 class _RNNLMFunction(torch.autograd.Function):
     "The scratch RNN language model as one autograd node: (logits, final state) from token ids; backward by hand."
     @staticmethod
@@ -259,12 +302,13 @@ class _RNNLMFunction(torch.autograd.Function):
         else:
             Hc = Hs.new_empty(Hs.shape, dtype=dtype)  # the states rounded for the matmuls
             Hc[0].copy_(H0)
-            W, M = W_hh.to(dtype), H0.new_empty(H0.shape, dtype=dtype)
+            W, M, Mf = W_hh.to(dtype), H0.new_empty(H0.shape, dtype=dtype), torch.empty_like(H0)
+        torch.index_select(Wxb, 0, Xt.reshape(-1), out=Hs[1:].view(-1, hidden))  # every X_t W_xh + b_h, gathered at once
         for t in range(steps):
-            H = torch.index_select(Wxb, 0, Xt[t], out=Hs[t + 1])  # X_t W_xh + b_h, gathered
+            H = Hs[t + 1]
             if Hc is Hs: act_(H.addmm_(Hs[t], W_hh))
             else:
-                act_(H.add_(torch.mm(Hc[t], W, out=M)))  # bf16 matmul, float32 sum and activation
+                act_(H.add_(Mf.copy_(torch.mm(Hc[t], W, out=M))))  # bf16 matmul, float32 sum and activation
                 Hc[t + 1].copy_(H)
         Y = torch.addmm(b_q.to(dtype), Hc[1:].reshape(-1, hidden), W_hq.to(dtype)).to(b_q.dtype)  # (steps*batch, vocab)
         ctx.save_for_backward(Xt, Hs, Hc, W_hh, W_hq)
@@ -277,10 +321,10 @@ class _RNNLMFunction(torch.autograd.Function):
         (steps, batch), hidden, dtype = Xt.shape, W_hh.shape[0], Hc.dtype
         dYc = dY.to(dtype)
         dW_hq, db_q = torch.mm(Hc[1:].reshape(-1, hidden).t(), dYc).to(W_hq.dtype), dY.sum(0)
-        dO = torch.mm(dYc, W_hq.to(dtype).t()).view(steps, batch, hidden)  # dL/dH_t through the output layer
+        dO = torch.mm(dY, W_hq.t()).view(steps, batch, hidden)  # dL/dH_t through the output layer, float32 (K = vocab: cheap)
         W_T = W_hh.to(dtype).t()
-        M = dH_T.to(dtype) if dH_T is not None else dO.new_zeros(batch, hidden)  # dL/dH_t through H_{t+1}
-        Delta = dO.new_empty(steps, batch, hidden)  # gradients at the pre-activations
+        M = dH_T.to(dtype) if dH_T is not None else Hc.new_zeros(batch, hidden)  # dL/dH_t through H_{t+1}
+        Delta = Hc.new_empty(steps, batch, hidden)  # gradients at the pre-activations, in matmul precision
         D, G = Hs.new_empty(batch, hidden), Hs.new_empty(batch, hidden)
         one = Hs.new_ones(())
         for t in range(steps - 1, -1, -1):
@@ -294,7 +338,7 @@ class _RNNLMFunction(torch.autograd.Function):
         dW_xh = torch.mm(one_hot.t(), Delta2).to(W_hh.dtype)
         return None, M.to(Hs.dtype), dW_xh, dW_hh, dW_xh.sum(0), dW_hq, db_q, None, None
 
-# %% ../nbs/01_scratch.ipynb #2fd1d09b
+# %% ../nbs/01_scratch.ipynb #f7cc38e8
 class RNNModelFast:
     "The scratch RNN language model, rearranged for speed: same parameters, same outputs as `RNNModelScratch`."
     def __init__(self,

@@ -19,7 +19,7 @@ from fastprogress.fastprogress import progress_bar
 from .scratch import detach_state, predict
 from .clipping import _parameters, grad_clipping
 
-# %% ../nbs/03_training.ipynb #d3c3ef81
+# %% ../nbs/03_training.ipynb #75ab8c09
 class Timer:
     "Record the durations of several runs; `stop` returns the last one in seconds."
     def __init__(self): self.times = []; self.start()
@@ -33,16 +33,18 @@ class Timer:
 
 class Accumulator:
     "Running sums of `n` quantities."
-    def __init__(self, n: int): self.data = [0.0] * n
+    def __init__(self, n: int):  # how many quantities to sum
+        self.data = [0.0] * n
     def add(self, *args): self.data = [a + float(b) for a, b in zip(self.data, args)]
     def reset(self): self.data = [0.0] * len(self.data)
     def __getitem__(self, idx: int) -> float: return self.data[idx]
 
-def try_gpu(i: int = 0) -> torch.device:
+def try_gpu(i: int = 0,  # index of the GPU
+           ) -> torch.device:
     "The i-th CUDA GPU if there is one, else the CPU."
     return torch.device(f'cuda:{i}') if torch.cuda.device_count() > i else torch.device('cpu')
 
-# %% ../nbs/03_training.ipynb #fafaa29f
+# %% ../nbs/03_training.ipynb #042cf597
 def _display_mode() -> str:
     "'live' under a Jupyter kernel, 'final' under a non-interactive notebook runner (execnb), 'none' otherwise."
     shell = get_ipython()
@@ -58,12 +60,15 @@ def _png(fig) -> bytes:
 class Animator:
     "Plot curves point by point: live in Jupyter, silent (but recording) elsewhere."
     def __init__(self,
-                 xlabel: str | None = None, ylabel: str | None = None,
+                 xlabel: str | None = None,  # label of the x axis
+                 ylabel: str | None = None,  # label of the y axis
                  legend: list[str] | None = None,  # one label per curve
-                 xlim: tuple | None = None, ylim: tuple | None = None,
-                 xscale: str = 'linear', yscale: str = 'linear',  # or 'log'
+                 xlim: tuple | None = None,  # (left, right) limits of the x axis; None: automatic
+                 ylim: tuple | None = None,  # (bottom, top) limits of the y axis; None: automatic
+                 xscale: str = 'linear',  # 'linear' or 'log'
+                 yscale: str = 'linear',  # 'linear' or 'log'
                  fmts: tuple = ('-', 'm--', 'g-.', 'r:'),  # matplotlib formats, one per curve
-                 figsize: tuple = (4.5, 3),
+                 figsize: tuple = (4.5, 3),  # (width, height) in inches
                  mode: str | None = None,  # 'live', 'final' or 'none'; None: detect
                  min_interval: float = 0.5,  # seconds between redraws in live mode
                 ):
@@ -75,7 +80,10 @@ class Animator:
         self.mode, self.min_interval = mode or _display_mode(), min_interval
         self.handle, self.last_draw = None, 0.0
 
-    def add(self, x, y):
+    def add(self,
+            x,  # the x value of the new points: one number, or one per curve
+            y,  # the y values: one number, or one per curve (None skips that curve)
+           ):
         "Add a point to each curve: `y` is a number or one value per curve (None skips that curve)."
         ys = list(y) if hasattr(y, '__len__') else [y]
         xs = list(x) if hasattr(x, '__len__') else [x] * len(ys)
@@ -120,7 +128,7 @@ def sgd(params: list,  # tensors with gradients
             param -= lr * param.grad / batch_size
             param.grad.zero_()
 
-# %% ../nbs/03_training.ipynb #b292fbd1
+# %% ../nbs/03_training.ipynb #1868fd10
 def _state_batch_size(state) -> int:
     s = state[0] if isinstance(state, (tuple, list)) else state
     return s.shape[-2]
@@ -136,7 +144,7 @@ def train_epoch(net,  # a model keeping the contract: net(X, state) -> (logits, 
                 train_iter,  # yields (X, Y) token ids, each (batch, steps)
                 loss,  # e.g. nn.CrossEntropyLoss(); applied to (steps*batch, vocab) logits
                 updater,  # a torch.optim.Optimizer, or a function of the batch size (e.g. sgd)
-                device: torch.device,
+                device: torch.device,  # where the model and the minibatches live
                 use_random_iter: bool,  # True: a fresh state for every minibatch
                 grad_clip: float | None = 1.0,  # largest gradient norm; None: no clipping
                 grad_norms: list | None = None,  # if given, the gradient norm of every step (before clipping) is appended
@@ -144,7 +152,7 @@ def train_epoch(net,  # a model keeping the contract: net(X, state) -> (logits, 
     "Train for one epoch; return (perplexity, tokens per second)."
     state, timer = None, Timer()
     params = _parameters(net)
-    total_loss, total_tokens = torch.zeros((), device=device), 0
+    total_loss, total_tokens, norms = torch.zeros((), device=device), 0, []
     for X, Y in train_iter:
         X, y = X.to(device), Y.T.reshape(-1).to(device)  # targets time-major, like the logits
         if state is None or use_random_iter or _state_batch_size(state) != X.shape[0]:
@@ -155,21 +163,22 @@ def train_epoch(net,  # a model keeping the contract: net(X, state) -> (logits, 
         if isinstance(updater, torch.optim.Optimizer): updater.zero_grad()
         else: _zero_grads(params)
         l.backward()
-        norm = grad_clipping(params, grad_clip) if grad_clip is not None else None
-        if grad_norms is not None:
-            grad_norms.append(float(norm if norm is not None else torch.stack([p.grad.norm() for p in params if p.grad is not None]).norm()))
+        if grad_clip is not None: norm = grad_clipping(params, grad_clip)
+        elif grad_norms is not None: norm = torch.stack([p.grad.detach().norm() for p in params if p.grad is not None]).norm()
+        if grad_norms is not None: norms.append(norm.detach())  # kept on the device: no wait for it in the loop
         if isinstance(updater, torch.optim.Optimizer): updater.step()
         else: updater(batch_size=1)  # the loss is already a mean
         total_loss += l.detach() * y.numel(); total_tokens += y.numel()
+    if grad_norms is not None and norms: grad_norms.extend(torch.stack(norms).tolist())
     mean_loss = float(total_loss) / max(total_tokens, 1)
     if not math.isfinite(mean_loss):
         raise ValueError(f'the training loss became {mean_loss}: the model diverged; lower the learning rate or clip gradients (grad_clip=1.0)')
     return _exp(mean_loss), total_tokens / timer.stop()
 
-# %% ../nbs/03_training.ipynb #bafc742b
+# %% ../nbs/03_training.ipynb #0c5e93c5
 def perplexity(net,  # a model keeping the contract
                data_iter,  # yields (X, Y)
-               device: torch.device,
+               device: torch.device,  # where the model lives
                use_random_iter: bool | None = None,  # None: the loader's own setting, else a fresh state per minibatch
               ) -> float:
     "Perplexity of `net` on `data_iter`, without training it."
@@ -188,7 +197,7 @@ def perplexity(net,  # a model keeping the contract
     if not total_tokens: raise ValueError('data_iter yielded no minibatches: nothing to measure')
     return _exp(total_loss / total_tokens)
 
-# %% ../nbs/03_training.ipynb #7a1dbe6e
+# %% ../nbs/03_training.ipynb #2a35d438
 def _default_updater(net, lr):
     if isinstance(net, nn.Module): return torch.optim.SGD(net.parameters(), lr=lr)
     params = _parameters(net)
@@ -203,8 +212,8 @@ def train(net,  # a model keeping the contract
           train_iter,  # yields (X, Y)
           vocab,  # the vocabulary, for samples (None: no samples)
           lr: float,  # learning rate of the default updater
-          num_epochs: int,
-          device: torch.device,
+          num_epochs: int,  # passes over `train_iter`, >= 1
+          device: torch.device,  # where the model lives; minibatches are moved there
           use_random_iter: bool = False,  # True: a fresh state for every minibatch
           grad_clip: float | None = 1.0,  # largest gradient norm; None: no clipping
           val_iter=None,  # held-out (X, Y) minibatches: validation perplexity every epoch
