@@ -1,0 +1,188 @@
+"""The docs site as a reader gets it: built by `make docs` into docs/_build/html/, checked offline.
+
+Static checks read the HTML; the browser test opens every page in headless Chromium from disk with
+name resolution switched off. Without a built site, or with one older than a notebook, these tests
+are skipped (run `make docs` first); with RNN_NB_REQUIRE_BROWSER=1 (set by .ci/run when Chromium is
+installed) nothing here may skip: a missing or stale site, or no Chromium, fails instead.
+"""
+import json, os, re
+from html.parser import HTMLParser
+from pathlib import Path
+import pytest, yaml
+from chromium import Chromium, find_chromium
+
+root = Path(__file__).resolve().parent.parent
+html_dir = root/'docs'/'_build'/'html'
+manifest_path = root/'docs'/'_build'/'pages.json'
+required = os.environ.get('RNN_NB_REQUIRE_BROWSER') == '1'
+
+def _skip_or_fail(msg):
+    if required: pytest.fail(msg + ' (RNN_NB_REQUIRE_BROWSER=1: this may not be skipped)')
+    pytest.skip(msg)
+
+@pytest.fixture(scope='module')
+def pages():
+    "The site's manifest: one entry per notebook (notebook, page, title), in sidebar order."
+    if not manifest_path.exists(): _skip_or_fail('docs site not built: run `make docs` first')
+    built = manifest_path.stat().st_mtime
+    newer = [p.name for p in (root/'nbs').glob('*.ipynb') if p.stat().st_mtime > built]
+    if newer: _skip_or_fail(f'docs site older than {", ".join(sorted(newer))}: run `make docs` to test it')
+    return json.loads(manifest_path.read_text(encoding='utf-8'))
+
+# --- what each notebook should put on its page -----------------------------------------------------
+
+def _src(cell): return ''.join(cell['source'])
+
+def _visible_cells(nb_path):
+    "Cells a reader sees, with their `#|` directives: hidden and include:false cells left out."
+    for cell in json.loads((root/nb_path).read_text(encoding='utf-8'))['cells']:
+        opts = dict(re.match(r'#\|\s*([\w-]+)\s*:?\s*(.*)', l).groups() for l in _src(cell).splitlines() if l.startswith('#|'))
+        if 'hide' in opts or opts.get('include', '').strip() == 'false': continue
+        yield cell, opts
+
+def expected(nb_path):
+    "(has math, number of figures, number of explicit show_doc calls) in a notebook's visible cells."
+    math = figures = api = 0
+    for i, (cell, opts) in enumerate(_visible_cells(nb_path)):
+        src = _src(cell)
+        if cell['cell_type'] == 'markdown' and i > 0: math += bool(re.search(r'\$[^$\s][^$]*\$', src))
+        if cell['cell_type'] != 'code': continue
+        api += 'show_doc(' in src
+        if opts.get('output', '').strip() != 'false':
+            figures += sum(any(k.startswith('image/') for k in o.get('data', {})) for o in cell.get('outputs', []))
+    return math > 0, figures, api
+
+# --- static checks -----------------------------------------------------------------------------------
+
+def test_every_notebook_has_a_page(pages):
+    nbs = sorted(f'nbs/{p.name}' for p in (root/'nbs').glob('*.ipynb') if not p.name.startswith(('_', '.')))
+    assert sorted(p['notebook'] for p in pages) == nbs, 'the site is stale: run `make docs`'
+    assert pages[0] == {**pages[0], 'notebook': 'nbs/index.ipynb', 'page': 'index.html'}
+    for p in pages: assert (html_dir/p['page']).is_file(), p
+
+def test_sidebar_in_chapter_order(pages):
+    tree = (html_dir/'index.html').read_text(encoding='utf-8').split('class="sidebar-tree"', 1)[1].split('</nav>', 1)[0]
+    links = re.findall(r'<a class="reference internal" href="([^"#]+)"', tree)
+    assert links == [p['page'] for p in pages[1:]]
+    assert [p['notebook'] for p in pages[1:]] == sorted(p['notebook'] for p in pages[1:])
+
+class _Resources(HTMLParser):
+    "Every URL a page would load: scripts, stylesheets, fonts, images, frames, media; inline CSS too."
+    def __init__(self):
+        super().__init__(); self.urls, self.css = [], []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == 'link' and set((a.get('rel') or '').split()) & {'stylesheet', 'preload', 'prefetch', 'icon', 'modulepreload'}:
+            self.urls.append(a.get('href'))
+        if tag in ('script', 'img', 'iframe', 'source', 'video', 'audio', 'embed', 'track', 'input'): self.urls.append(a.get('src'))
+        if tag == 'object': self.urls.append(a.get('data'))
+        if a.get('srcset'): self.urls += [s.split()[0] for s in a['srcset'].split(',') if s.strip()]
+        if a.get('style'): self.css.append(a['style'])
+    def handle_data(self, data):
+        if self.lasttag == 'style': self.css.append(data)
+
+_REMOTE = re.compile(r'^\s*(https?:)?//', re.I)
+_CSS_REMOTE = re.compile(r'(url\(\s*[\'"]?\s*(https?:)?//|@import\s+[\'"]\s*(https?:)?//)', re.I)
+
+def test_no_remote_resources(pages):
+    "No page loads a script, stylesheet, font or image from the network (links to other sites are fine)."
+    bad = []
+    htmls = sorted(html_dir.rglob('*.html'))
+    assert len(htmls) >= len(pages)
+    for f in htmls:
+        p = _Resources(); p.feed(f.read_text(encoding='utf-8'))
+        bad += [f'{f.name}: {u}' for u in p.urls if u and _REMOTE.match(u)]
+        bad += [f'{f.name}: inline CSS {m.group(0)}' for css in p.css for m in _CSS_REMOTE.finditer(css)]
+    for f in sorted(html_dir.rglob('*.css')):
+        bad += [f'{f.relative_to(html_dir)}: {m.group(0)}' for m in _CSS_REMOTE.finditer(f.read_text(encoding='utf-8'))]
+    assert not bad, 'remote resources:\n' + '\n'.join(bad)
+    assert (html_dir/'_static'/'mathjax'/'tex-chtml.js').is_file()
+
+def test_pages_show_the_notebooks(pages):
+    "Each chapter page: its title, prose, code, math where the notebook has it, every figure, every show_doc entry."
+    for p in pages:
+        page = (html_dir/p['page']).read_text(encoding='utf-8')
+        has_math, figures, api = expected(p['notebook'])
+        assert p['title'] and f'{p["title"]}' in page.replace('&#8217;', "'").replace('&amp;', '&'), p
+        assert page.count('<p>') >= 2, f'{p["page"]}: no prose'
+        if p['page'] != 'index.html': assert 'class="highlight' in page, f'{p["page"]}: no code'
+        assert ('class="math' in page) == has_math, f'{p["page"]}: math in the notebook {has_math}, on the page {not has_math}'
+        assert page.count('<img ') >= figures, f'{p["page"]}: {page.count("<img ")} images, the notebook has {figures} figures'
+        entries = page.count('class="api-entry"')  # nbdev adds a show_doc for each exported name
+        assert entries >= api, f'{p["page"]}: {entries} API entries, {api} show_doc cells'
+        for src in re.findall(r'<img [^>]*src="([^"]+)"', page): assert (html_dir/src).is_file(), src
+
+def test_modidx_links_resolve(pages):
+    "rnn_nb/_modidx.py links (`data.html#read_text`) point at real pages, every public name at its API entry."
+    from rnn_nb._modidx import d
+    built = {p['page'] for p in pages}
+    anchors = {}
+    for page in built: anchors[page] = set(re.findall(r'<span id="([^"]+)" class="api-entry">', (html_dir/page).read_text(encoding='utf-8')))
+    targets = [link for mod in d['syms'].values() for link, _ in mod.values()]
+    assert targets
+    missing_pages = sorted({t.split('#')[0] for t in targets} - built)
+    assert not missing_pages, f'_modidx links to pages the site lacks: {missing_pages}'
+    public = [link for mod, syms in d['syms'].items() for name, (link, _) in syms.items()
+              if '.' not in name[len(mod) + 1:] and not name[len(mod) + 1:].startswith('_')]
+    undocumented = [t for t in public if t.split('#')[1] not in anchors[t.split('#')[0]]]
+    assert public and not undocumented, f'public names without an API entry: {undocumented}'
+    for page, ids in anchors.items():  # every API entry on a page is one _modidx knows, under the same id
+        unknown = {i for i in ids if f'{page}#{i}' not in targets}
+        assert not unknown, f'{page}: API entries whose ids _modidx does not use: {sorted(unknown)}'
+
+def test_links_between_pages_resolve(pages):
+    "Every `page.html#anchor` link (nbdev's backtick links, rewritten to the local site) reaches its target."
+    ids = {p['page']: set(re.findall(r'\sid="([^"]+)"', (html_dir/p['page']).read_text(encoding='utf-8'))) for p in pages}
+    broken = []
+    for p in pages:
+        for page, anchor in re.findall(r'href="([\w.-]+\.html)(?:#([^"]*))?"', (html_dir/p['page']).read_text(encoding='utf-8')):
+            if page in ('genindex.html', 'search.html'): continue
+            if page not in ids or (anchor and anchor not in ids[page]): broken.append(f'{p["page"]} -> {page}#{anchor}')
+    assert not broken, 'broken links:\n' + '\n'.join(broken)
+
+def test_quarto_config_stays_valid():
+    "nbdev's own route (Quarto) keeps working for those who have it, and writes to _docs/, not docs/."
+    quarto = yaml.safe_load((root/'nbs'/'_quarto.yml').read_text(encoding='utf-8'))
+    nbdev_yml = yaml.safe_load((root/'nbs'/'nbdev.yml').read_text(encoding='utf-8'))
+    assert quarto['project']['type'] == 'website'
+    assert set(quarto['metadata-files']) >= {'nbdev.yml', 'sidebar.yml'}
+    assert nbdev_yml['project']['output-dir'] == '_docs'
+    assert {'_docs/', '_proc/', 'docs/_build/', 'nbs/sidebar.yml'} <= set((root/'.gitignore').read_text().split())
+
+# --- in a real browser ---------------------------------------------------------------------------------
+
+_REPORT = """(async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+  await document.fonts.ready;
+  await Promise.all([...document.images].map(i => i.complete ? 0 : new Promise(r => { i.onload = i.onerror = r; })));
+  return {title: document.title,
+          math: document.querySelectorAll('.math').length,
+          rendered: document.querySelectorAll('mjx-container').length,
+          tex_errors: [...document.querySelectorAll('mjx-merror')].map(e => e.textContent),
+          images: [...document.images].map(i => [i.getAttribute('src'), i.naturalWidth])};
+})()"""
+
+def test_pages_in_chromium(pages):
+    "Each page from disk, no network: no console errors or failed loads, every equation typeset, every figure drawn."
+    exe = find_chromium()
+    if not exe: _skip_or_fail('Chromium not found: install Debian\'s `chromium` to run the browser test')
+    shots = root/'docs'/'_build'/'screenshots'; shots.mkdir(exist_ok=True)
+    browser, failures = Chromium(exe, width=1200, height=1600), []
+    try:
+        shot = next((p for p in pages[1:] if all(expected(p['notebook'])[:2])), pages[-1])
+        for p in pages:
+            has_math, figures, _ = expected(p['notebook'])
+            r, problems = browser.visit((html_dir/p['page']).as_uri(), _REPORT)
+            failures += [f'{p["page"]}: {x}' for x in problems]
+            if has_math and not r['math']: failures.append(f'{p["page"]}: the notebook has math, the page none')
+            if r['rendered'] != r['math']: failures.append(f'{p["page"]}: {r["rendered"]} of {r["math"]} equations typeset')
+            failures += [f'{p["page"]}: TeX error {e!r}' for e in r['tex_errors']]
+            if len(r['images']) < figures: failures.append(f'{p["page"]}: {len(r["images"])} images for {figures} figures')
+            failures += [f'{p["page"]}: image {src} not drawn' for src, w in r['images'] if not w]
+            if p is shot:  # the top of the page (title, equations, API entries), then its first figure
+                browser.screenshot(shots/p['page'].replace('.html', '.png'))
+                browser.evaluate("document.images.length && window.scrollTo({behavior: 'instant', top:"  # furo scrolls smoothly
+                                 " document.images[0].getBoundingClientRect().top + window.scrollY - 200})")
+                browser.screenshot(shots/p['page'].replace('.html', '-figure.png'))
+    finally: browser.close()
+    assert not failures, '\n'.join(failures)
