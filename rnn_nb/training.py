@@ -186,14 +186,16 @@ def perplexity(net,  # a model keeping the contract
     was_training = getattr(net, 'training', False)
     if was_training: net.eval()
     state, total_loss, total_tokens = None, 0.0, 0
-    with torch.no_grad():
-        for X, Y in data_iter:
-            X, y = X.to(device), Y.T.reshape(-1).to(device)
-            if state is None or use_random_iter or _state_batch_size(state) != X.shape[0]:
-                state = net.begin_state(batch_size=X.shape[0], device=device)
-            y_hat, state = net(X, state)
-            total_loss += float(nn.functional.cross_entropy(y_hat, y, reduction='sum')); total_tokens += y.numel()
-    if was_training: net.train()
+    try:
+        with torch.no_grad():
+            for X, Y in data_iter:
+                X, y = X.to(device), Y.T.reshape(-1).to(device)
+                if state is None or use_random_iter or _state_batch_size(state) != X.shape[0]:
+                    state = net.begin_state(batch_size=X.shape[0], device=device)
+                y_hat, state = net(X, state)
+                total_loss += float(nn.functional.cross_entropy(y_hat, y, reduction='sum')); total_tokens += y.numel()
+    finally:  # a model that raises (bad input, a bidirectional model refusing eval) goes back to training mode
+        if was_training: net.train()
     if not total_tokens: raise ValueError('data_iter yielded no minibatches: nothing to measure')
     return _exp(total_loss / total_tokens)
 
