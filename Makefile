@@ -1,5 +1,5 @@
 # rnn_nb: the two Quick-start commands (see README.md) and the pieces they are made of.
-#   make run   set up .venv, then run the main job on the bundled Time Machine
+#   make run   set up .venv, then run the main job: `rnn_nb train` on the bundled Time Machine with the defaults
 #   make test  set up .venv, then run every notebook's tests (what .ci/run calls)
 #   make docs  set up .venv and the docs tools, then build the site into docs/_build/html/ (offline)
 # Both are idempotent: the venv is rebuilt only when settings.ini or setup.py change.
@@ -19,7 +19,7 @@ $(STAMP): settings.ini setup.py
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python tools/main_job.py
+	$(BIN)/rnn_nb train
 
 test: $(STAMP)
 	$(BIN)/python tools/run_tests.py
