@@ -465,6 +465,8 @@ def load_checkpoint(path: str | Path,  # a file written by `save_checkpoint`
     try: ckpt = torch.load(io.BytesIO(data), map_location='cpu', weights_only=True)
     except Exception as e:  # UnpicklingError, EOFError, RuntimeError, and for other damage IndexError, OSError...: all the file's fault
         detail = str(e).strip().splitlines()[0][:200] if str(e).strip() else ''
+        if 'weights only load failed' in detail.lower():  # torch's own text goes on to explain how to load it unsafely: not ours to suggest
+            detail = 'refused: it holds Python objects whose unpickling could run code; load only files written by save_checkpoint'
         raise ValueError(f'{str(path)!r} is not a readable checkpoint (truncated, corrupted, not a checkpoint, or holding objects '
                          f'other than tensors and plain values): {type(e).__name__}: {detail}') from e
     if not isinstance(ckpt, dict) or 'format_version' not in ckpt:
