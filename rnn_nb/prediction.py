@@ -17,7 +17,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .data import Vocab, clean_line, read_time_machine
-from .scratch import RNNModelScratch, RNNScratch, RNNLMScratch, RNNModelFast, as_lm, _prefix_ids, _token_level
+from .scratch import RNNModelScratch, RNNScratch, RNNLMScratch, RNNModelFast, as_lm, _check_num_preds, _prefix_ids, _token_level, _warm_up
 from .training import perplexity
 
 # %% ../nbs/04_prediction.ipynb #2cdfcae9
@@ -311,16 +311,14 @@ def generate(prefix: str,  # the text to continue
             ) -> list[str]:
     "`num_samples` continuations of `prefix`, each `num_preds` tokens drawn with temperature, top-k and top-p; the prefix included."
     _check_sampling(temperature, top_k, top_p, num_samples)
-    if not _is_int(num_preds): raise TypeError(f'num_preds must be an int, got {type(num_preds).__name__}: {num_preds!r}')
-    if num_preds < 0: raise ValueError(f'num_preds={num_preds} must be >= 0 (0 returns the prefix)')
+    _check_num_preds(num_preds)
     _check_net(net)
     ids, level = _prefix_ids(prefix, vocab, clean, unknown)
     was_training = getattr(net, 'training', False)
     if was_training: net.eval()
     try:
         with torch.no_grad():
-            state = net.begin_state(batch_size=1, device=device)
-            if len(ids) > 1: _, state = net(torch.tensor([ids[:-1]], device=device), state)  # warm-up, once
+            state = _warm_up(net, ids, device)  # once, for all samples
             state = _repeat_state(state, num_samples)
             X, out = torch.full((num_samples, 1), ids[-1], device=device), []
             for _ in range(num_preds):

@@ -243,6 +243,17 @@ def _prefix_ids(prefix, vocab, clean, unknown):
                          "was cleaned (e.g. clean='d2l') or pass unknown='unk' to map them to <unk>")
     return vocab[tokens], level
 
+def _check_num_preds(num_preds):
+    if not isinstance(num_preds, int) or isinstance(num_preds, bool):
+        raise TypeError(f'num_preds must be an int, got {type(num_preds).__name__}: {num_preds!r}')
+    if num_preds < 0: raise ValueError(f'num_preds={num_preds} must be >= 0 (0 returns the prefix)')
+
+def _warm_up(net, ids, device):
+    "The state after reading every token id of `ids` but the last (one row), which keeps only the state: no predictions."
+    state = net.begin_state(batch_size=1, device=device)
+    if len(ids) > 1: _, state = net(torch.tensor([ids[:-1]], device=device), state)
+    return state
+
 def predict(prefix: str,  # the text to continue
             num_preds: int,  # tokens to generate
             net,  # a model keeping the contract net(X, state) -> (logits, state)
@@ -252,17 +263,14 @@ def predict(prefix: str,  # the text to continue
             unknown: str = 'error',  # 'error': tokens outside the vocabulary raise; 'unk': they map to <unk>
            ) -> str:
     "Continue `prefix` with `num_preds` greedily chosen tokens, after warming the state up on the prefix."
-    if not isinstance(num_preds, int) or isinstance(num_preds, bool):
-        raise TypeError(f'num_preds must be an int, got {type(num_preds).__name__}: {num_preds!r}')
-    if num_preds < 0: raise ValueError(f'num_preds={num_preds} must be >= 0 (0 returns the prefix)')
+    _check_num_preds(num_preds)
     if isinstance(net, RNNLMScratch): raise TypeError('net is an RNNLMScratch, whose forward returns logits only: pass as_lm(net)')
     ids, level = _prefix_ids(prefix, vocab, clean, unknown)
     was_training = getattr(net, 'training', False)
     if was_training: net.eval()
     try:
         with torch.no_grad():
-            state = net.begin_state(batch_size=1, device=device)
-            if len(ids) > 1: _, state = net(torch.tensor([ids[:-1]], device=device), state)  # warm-up: keep the state only
+            state = _warm_up(net, ids, device)
             for _ in range(num_preds):
                 logits, state = net(torch.tensor([[ids[-1]]], device=device), state)  # logits: (1, vocab)
                 ids.append(int(logits.argmax(dim=-1)))
