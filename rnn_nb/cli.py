@@ -22,9 +22,10 @@ from torch.nn.parallel import DistributedDataParallel
 import rnn_nb
 from .data import Vocab, clean_line, read_time_machine, time_machine_path, CLEANINGS, SeqDataLoader
 from .scratch import PRECISIONS, _token_level
+from .clipping import _parameters
 from .training import train, try_gpu
 from .prediction import (evaluate, baseline_bits, generate, build_model, load_checkpoint, load_model, save_checkpoint,
-                               restore_training_state, registered_models, split_text, vocab_from_tokens)
+                               restore_training_state, registered_models, split_text, vocab_from_tokens, _rng_states)
 import rnn_nb.concise  # registers the kinds 'rnn', 'gru', 'lstm'
 import rnn_nb.embedding  # registers 'emb-rnn', 'emb-gru', 'emb-lstm'
 
@@ -159,8 +160,7 @@ def make_model(kind: str,  # a registered kind, from `model_spec`
 
 def make_optimizer(net, name: str, lr: float) -> torch.optim.Optimizer:
     "SGD or Adam over the model's parameters (an nn.Module's, or a functional model's `params`)."
-    params = list(net.parameters()) if isinstance(net, nn.Module) else list(net.params)
-    return (torch.optim.Adam if name == 'adam' else torch.optim.SGD)(params, lr=lr)
+    return (torch.optim.Adam if name == 'adam' else torch.optim.SGD)(_parameters(net), lr=lr)
 
 # %% ../nbs/07_cli.ipynb #c0700018
 def _tensors(net) -> dict:
@@ -169,9 +169,8 @@ def _tensors(net) -> dict:
 
 def snapshot(net, optimizer: torch.optim.Optimizer, meta: dict) -> dict:
     "A copy, in memory, of everything a checkpoint holds at the end of an epoch: tensors, optimizer state, RNG states, `meta`."
-    rng = {'torch': torch.get_rng_state(), 'python': random.getstate()}
-    if torch.cuda.is_available(): rng['cuda'] = torch.cuda.get_rng_state_all()
-    return copy.deepcopy({'model': {k: v.detach() for k, v in _tensors(net).items()}, 'optimizer': optimizer.state_dict(), 'rng': rng, 'meta': meta})
+    return copy.deepcopy({'model': {k: v.detach() for k, v in _tensors(net).items()}, 'optimizer': optimizer.state_dict(),
+                          'rng': _rng_states(), 'meta': meta})
 
 def restore(snap: dict, net, optimizer: torch.optim.Optimizer):
     "Put the model, the optimizer and the RNGs back to `snap`."
