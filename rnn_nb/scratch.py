@@ -300,51 +300,57 @@ class _RNNLMFunction(torch.autograd.Function):
     "The scratch RNN language model as one autograd node: (logits, final state) from token ids; backward by hand."
     @staticmethod
     def forward(ctx, X, H0, W_xh, W_hh, b_h, W_hq, b_q, relu, dtype):
-        steps, hidden = X.shape[1], W_hh.shape[0]
-        Xt = X.t().contiguous()  # (steps, batch) token ids
-        Wxb = W_xh + b_h  # (vocab, hidden): row v is the input term of token v, bias included
+        (batch, steps), hidden = X.shape, W_hh.shape[0]
+        ids = X.t().reshape(-1)  # time-major token ids: position t*batch + i
         act_ = torch.Tensor.relu_ if relu else torch.Tensor.tanh_
-        Hs = W_hh.new_empty((steps + 1, *H0.shape))  # H_0..H_T in float32: (steps + 1, batch, hidden)
-        Hs[0].copy_(H0)
-        if dtype == Hs.dtype: Hc = Hs  # the matmuls read the float32 states directly
-        else:
-            Hc = Hs.new_empty(Hs.shape, dtype=dtype)  # the states rounded for the matmuls
-            Hc[0].copy_(H0)
-            W, M, Mf = W_hh.to(dtype), H0.new_empty(H0.shape, dtype=dtype), torch.empty_like(H0)
-        torch.index_select(Wxb, 0, Xt.reshape(-1), out=Hs[1:].view(-1, hidden))  # every X_t W_xh + b_h, gathered at once
-        for t in range(steps):
-            H = Hs[t + 1]
-            if Hc is Hs: act_(H.addmm_(Hs[t], W_hh))
-            else:
-                act_(H.add_(Mf.copy_(torch.mm(Hc[t], W, out=M))))  # bf16 matmul, float32 sum and activation
-                Hc[t + 1].copy_(H)
-        Y = torch.addmm(b_q.to(dtype), Hc[1:].reshape(-1, hidden), W_hq.to(dtype)).to(b_q.dtype)  # (steps*batch, vocab)
-        ctx.save_for_backward(Xt, Hs, Hc, W_hh, W_hq)
+        Hs = W_hh.new_empty(steps + 1, hidden, batch)  # slab t is H_t transposed, (hidden, batch), float32
+        Hs[0].copy_(H0.t())
+        Hs[1:].copy_(torch.index_select((W_xh + b_h).t(), 1, ids).view(hidden, steps, batch).transpose(0, 1))  # X_t W_xh + b_h
+        W_T, Hl = W_hh.t().to(dtype).contiguous(), Hs.unbind(0)
+        if dtype == Hs.dtype:  # float32: the matmuls read the states directly
+            Hc = Hs
+            for t in range(steps): act_(Hl[t + 1].addmm_(W_T, Hl[t]))  # H_{t+1}^T = phi(A_t^T + W_hh^T H_t^T), in place
+        else:  # bfloat16 matmuls; float32 sums, activations and states
+            Hc = Hs.to(dtype)  # slab 0 is H_0 rounded; the loop fills the others
+            Hcl, M = Hc.unbind(0), Hs.new_empty((hidden, batch), dtype=dtype)
+            for t in range(steps):
+                act_(Hl[t + 1].add_(torch.mm(W_T, Hcl[t], out=M)))
+                Hcl[t + 1].copy_(Hl[t + 1])
+        HP = Hc.transpose(0, 1).reshape(hidden, -1)  # (hidden, (steps + 1) * batch): column t*batch + i is H_t of row i
+        Y = torch.addmm(b_q.to(dtype), HP[:, batch:].t(), W_hq.to(dtype)).to(b_q.dtype)  # (steps*batch, vocab), one matmul
+        ctx.save_for_backward(ids, Hs, HP, W_hh, W_hq)
         ctx.relu, ctx.vocab_size = relu, W_xh.shape[0]
-        return Y, Hs[-1].clone()
+        return Y, Hl[-1].t().contiguous()
 
     @staticmethod
     def backward(ctx, dY, dH_T):
-        Xt, Hs, Hc, W_hh, W_hq = ctx.saved_tensors
-        (steps, batch), hidden, dtype = Xt.shape, W_hh.shape[0], Hc.dtype
-        dYc = dY.to(dtype)
-        dW_hq, db_q = torch.mm(Hc[1:].reshape(-1, hidden).t(), dYc).to(W_hq.dtype), dY.sum(0)
-        dO = torch.mm(dY, W_hq.t()).view(steps, batch, hidden)  # dL/dH_t through the output layer, float32 (K = vocab: cheap)
-        W_T = W_hh.to(dtype).t()
-        M = dH_T.to(dtype) if dH_T is not None else Hc.new_zeros(batch, hidden)  # dL/dH_t through H_{t+1}
-        Delta = Hc.new_empty(steps, batch, hidden)  # gradients at the pre-activations, in matmul precision
-        D, G = Hs.new_empty(batch, hidden), Hs.new_empty(batch, hidden)
-        one = Hs.new_ones(())
-        for t in range(steps - 1, -1, -1):
-            H = Hs[t + 1]
-            torch.gt(H, 0, out=D) if ctx.relu else torch.addcmul(one, H, H, value=-1, out=D)  # phi'
-            G.copy_(M).add_(dO[t]).mul_(D)  # float32 sum of both paths, times phi'
-            torch.mm(Delta[t].copy_(G), W_T, out=M)
-        Delta2 = Delta.view(-1, hidden)  # (steps*batch, hidden)
-        dW_hh = torch.mm(Hc[:-1].reshape(-1, hidden).t(), Delta2).to(W_hh.dtype)  # all steps in one matmul
-        one_hot = F.one_hot(Xt.reshape(-1), ctx.vocab_size).to(dtype)  # scatter-add as a matmul: float32 accumulation
-        dW_xh = torch.mm(one_hot.t(), Delta2).to(W_hh.dtype)
-        return None, M.to(Hs.dtype), dW_xh, dW_hh, dW_xh.sum(0), dW_hq, db_q, None, None
+        ids, Hs, HP, W_hh, W_hq = ctx.saved_tensors
+        steps, hidden, batch = Hs.shape[0] - 1, Hs.shape[1], Hs.shape[2]
+        dtype, H1 = HP.dtype, Hs[1:]
+        dW_hq, db_q = torch.mm(HP[:, batch:], dY.to(dtype)).to(W_hq.dtype), dY.sum(0)
+        # G_t through the output layer, as slabs (hidden, batch); the loop adds the path through H_{t+1} and turns G_t into Delta_t
+        Delta = torch.mm(W_hq, dY.t()).view(hidden, steps, batch).transpose(0, 1).contiguous()
+        D = (H1 > 0).to(Hs.dtype) if ctx.relu else torch.addcmul(Hs.new_ones(()), H1, H1, value=-1)  # phi'
+        Dl, DDl = Delta.unbind(0), D.unbind(0)
+        if dH_T is not None: Dl[-1].add_(dH_T.t())
+        Dl[-1].mul_(DDl[-1])
+        if dtype == Hs.dtype:
+            Dc = Delta
+            for t in range(steps - 2, -1, -1): Dl[t].addmm_(W_hh, Dl[t + 1]).mul_(DDl[t])  # (G_t + W_hh Delta_{t+1}^T) * phi'
+            dH0 = torch.mm(W_hh, Dl[0])
+        else:
+            W, Dc = W_hh.to(dtype), Delta.new_empty(Delta.shape, dtype=dtype)  # Dc: the deltas rounded for the matmuls
+            Dcl, M = Dc.unbind(0), Hs.new_empty((hidden, batch), dtype=dtype)
+            Dcl[-1].copy_(Dl[-1])
+            for t in range(steps - 2, -1, -1):
+                Dl[t].add_(torch.mm(W, Dcl[t + 1], out=M)).mul_(DDl[t])
+                Dcl[t].copy_(Dl[t])
+            dH0 = torch.mm(W, Dcl[0]).to(Hs.dtype)
+        DP = Delta.transpose(0, 1).reshape(hidden, -1)  # (hidden, steps*batch), float32; column t*batch + i
+        DPc = DP if Dc is Delta else Dc.transpose(0, 1).reshape(hidden, -1)
+        dW_hh = torch.mm(HP[:, :-batch], DPc.t()).to(W_hh.dtype)  # all steps in one matmul
+        dW_xh_T = Hs.new_zeros(hidden, ctx.vocab_size).index_add_(1, ids, DP)  # sum of Delta over the tokens of each id
+        return None, dH0.t(), dW_xh_T.t().contiguous(), dW_hh, dW_xh_T.sum(1), dW_hq, db_q, None, None
 
 # %% ../nbs/01_scratch.ipynb #f7cc38e8
 class RNNModelFast:
