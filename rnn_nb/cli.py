@@ -21,11 +21,11 @@ from torch.nn.parallel import DistributedDataParallel
 
 import rnn_nb
 from .data import Vocab, clean_line, read_time_machine, time_machine_path, CLEANINGS, SeqDataLoader
-from .scratch import PRECISIONS, _token_level
-from .clipping import _parameters
+from .scratch import PRECISIONS, token_level
+from .clipping import model_parameters
 from .training import train, try_gpu
 from .prediction import (evaluate, baseline_bits, generate, build_model, load_checkpoint, load_model, save_checkpoint,
-                               restore_training_state, registered_models, split_text, vocab_from_tokens, _rng_states)
+                               restore_training_state, registered_models, split_text, vocab_from_tokens, rng_states)
 import rnn_nb.concise  # registers the kinds 'rnn', 'gru', 'lstm'
 import rnn_nb.embedding  # registers 'emb-rnn', 'emb-gru', 'emb-lstm'
 
@@ -160,7 +160,7 @@ def make_model(kind: str,  # a registered kind, from `model_spec`
 
 def make_optimizer(net, name: str, lr: float) -> torch.optim.Optimizer:
     "SGD or Adam over the model's parameters (an nn.Module's, or a functional model's `params`)."
-    return (torch.optim.Adam if name == 'adam' else torch.optim.SGD)(_parameters(net), lr=lr)
+    return (torch.optim.Adam if name == 'adam' else torch.optim.SGD)(model_parameters(net), lr=lr)
 
 # %% ../nbs/07_cli.ipynb #c0700018
 def _tensors(net) -> dict:
@@ -170,7 +170,7 @@ def _tensors(net) -> dict:
 def snapshot(net, optimizer: torch.optim.Optimizer, meta: dict) -> dict:
     "A copy, in memory, of everything a checkpoint holds at the end of an epoch: tensors, optimizer state, RNG states, `meta`."
     return copy.deepcopy({'model': {k: v.detach() for k, v in _tensors(net).items()}, 'optimizer': optimizer.state_dict(),
-                          'rng': _rng_states(), 'meta': meta})
+                          'rng': rng_states(), 'meta': meta})
 
 def restore(snap: dict, net, optimizer: torch.optim.Optimizer):
     "Put the model, the optimizer and the RNGs back to `snap`."
@@ -273,7 +273,7 @@ def final_metrics(net, train_iter, val_text: str, vocab: Vocab, device) -> dict:
 
 def best_baseline(train_text: str, val_text: str, vocab: Vocab) -> dict:
     "Chapter 04's baselines on the same split (characters only): the best n-gram, unigram and uniform bits/char."
-    if _token_level(vocab) != 'char': return {}
+    if token_level(vocab) != 'char': return {}
     bits = baseline_bits(train_text, val_text, vocab)
     best = min((k for k in bits if 'n=' in k), key=bits.get)
     return {'best_ngram': best, 'best_ngram_bits': bits[best], 'unigram_bits': bits['unigram'], 'uniform_bits': bits['uniform']}
@@ -538,7 +538,7 @@ def run_train(args) -> int:
             if out: print(f"resuming {args.resume} after epoch {start} (model, data and optimizer settings from the checkpoint)", file=out)
         seed_per_process(ranks)  # several processes: their own dropout masks
         meta = {k: config[k] for k in ('history', 'best_epoch', 'best_val_ppl')} if args.resume else None
-        tracker = Tracker(net, optimizer, epochs, start, config['patience'], meta, out, _token_level(vocab))
+        tracker = Tracker(net, optimizer, epochs, start, config['patience'], meta, out, token_level(vocab))
         saver = periodic_saver(args.save_every, path, tracker, net, optimizer, vocab, config)
         callbacks = ([reduce_metrics(*shards, device)] if ranks.world_size > 1 else []) + [tracker, saver]  # the reduction first
         try: fit(model, *shards, optimizer, epochs - start, config['clip'], device, callbacks)
@@ -549,7 +549,7 @@ def run_train(args) -> int:
             return 130
     if not ranks.is_main: return 0  # rank 0 alone saves, measures and reports
     save_state(path, tracker.best or tracker.last, net, optimizer, vocab, config)
-    r = dict(unit=_token_level(vocab), epochs_done=tracker.epoch, best_epoch=tracker.meta['best_epoch'], seconds=time.perf_counter() - t0,
+    r = dict(unit=token_level(vocab), epochs_done=tracker.epoch, best_epoch=tracker.meta['best_epoch'], seconds=time.perf_counter() - t0,
              device=str(device), processes=ranks.world_size, checkpoint=str(path), **final_metrics(net, train_iter, val_text, vocab, device),
              baseline=best_baseline(train_text, val_text, vocab), history=tracker.meta['history'], config=config)
     r['sample'] = sample_text(net, vocab, device, _default_prefix(vocab, train_text, config['token']), seed=config['seed'])

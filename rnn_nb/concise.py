@@ -12,7 +12,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .scratch import _check_inputs
+from .scratch import check_inputs
 from .prediction import register_model
 
 # %% ../nbs/05_concise.ipynb #9c7186bf
@@ -67,7 +67,7 @@ class RNNModel(nn.Module):
 
     def _check(self, X, state):
         if self.num_directions == 2 and not self.training: raise ValueError(_BIDIRECTIONAL_EVAL)
-        _check_inputs(X, state, self.vocab_size)  # integer ids of shape (batch, steps) in 0..vocab_size-1
+        check_inputs(X, state, self.vocab_size)  # integer ids of shape (batch, steps) in 0..vocab_size-1
         if state is None: return
         lstm = isinstance(self.rnn, nn.LSTM)
         if lstm and not (isinstance(state, tuple) and len(state) == 2):

@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['NGRAM_METHODS', 'FORMAT_VERSION', 'bits_from_perplexity', 'perplexity_from_bits', 'split_text', 'time_machine_split',
            'EvalResult', 'evaluate', 'CharNGram', 'baseline_bits', 'sampling_probs', 'generate', 'register_model',
-           'registered_models', 'build_model', 'vocab_from_tokens', 'save_checkpoint', 'load_checkpoint', 'load_model',
-           'restore_training_state', 'checkpoint_callback']
+           'registered_models', 'build_model', 'vocab_from_tokens', 'rng_states', 'save_checkpoint', 'load_checkpoint',
+           'load_model', 'restore_training_state', 'checkpoint_callback']
 
 # %% ../nbs/04_prediction.ipynb #8906ef68
 import collections, contextlib, dataclasses, io, itertools, math, os, random, tempfile
@@ -17,7 +17,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .data import Vocab, clean_line, read_time_machine
-from .scratch import RNNModelScratch, RNNScratch, RNNLMScratch, RNNModelFast, as_lm, _check_num_preds, _prefix_ids, _token_level, _warm_up
+from .scratch import RNNModelScratch, RNNScratch, RNNLMScratch, RNNModelFast, as_lm, check_num_preds, prefix_ids, token_level, warm_up
 from .training import perplexity
 
 # %% ../nbs/04_prediction.ipynb #2cdfcae9
@@ -142,7 +142,7 @@ def evaluate(net,  # a model keeping the contract: net(X, state) -> (logits, sta
     if not _is_int(num_steps): raise TypeError(f'num_steps must be an int, got {type(num_steps).__name__}: {num_steps!r}')
     if num_steps < 1: raise ValueError(f'num_steps={num_steps} must be >= 1')
     _check_net(net)
-    level = _token_level(vocab)
+    level = token_level(vocab)
     if not isinstance(text, str) and hasattr(text, '__iter__'):
         lines, batches = _lines_or_batches(text)
         if batches is not None: return _batches_result(net, batches, device, getattr(text, 'use_random_iter', True), level)
@@ -185,7 +185,7 @@ class CharNGram:
                 ):
         if method not in NGRAM_METHODS: raise ValueError(f'method={method!r} is not supported: use one of {NGRAM_METHODS}')
         if not isinstance(max_n, int) or max_n < 1: raise ValueError(f'max_n={max_n!r} must be an int >= 1')
-        if _token_level(vocab) != 'char': raise ValueError('CharNGram needs a character vocabulary; this one holds words')
+        if token_level(vocab) != 'char': raise ValueError('CharNGram needs a character vocabulary; this one holds words')
         if len(text) < max_n: raise ValueError(f'the training text has {len(text)} characters, fewer than max_n={max_n}')
         unknown = sorted(set(text) - set(vocab.token_to_idx))
         if unknown: raise ValueError(f'the training text has characters outside the vocabulary: {unknown[:10]}; build the vocabulary from this text')
@@ -311,14 +311,14 @@ def generate(prefix: str,  # the text to continue
             ) -> list[str]:
     "`num_samples` continuations of `prefix`, each `num_preds` tokens drawn with temperature, top-k and top-p; the prefix included."
     _check_sampling(temperature, top_k, top_p, num_samples)
-    _check_num_preds(num_preds)
+    check_num_preds(num_preds)
     _check_net(net)
-    ids, level = _prefix_ids(prefix, vocab, clean, unknown)
+    ids, level = prefix_ids(prefix, vocab, clean, unknown)
     was_training = getattr(net, 'training', False)
     if was_training: net.eval()
     try:
         with torch.no_grad():
-            state = _warm_up(net, ids, device)  # once, for all samples
+            state = warm_up(net, ids, device)  # once, for all samples
             state = _repeat_state(state, num_samples)
             X, out = torch.full((num_samples, 1), ids[-1], device=device), []
             for _ in range(num_preds):
@@ -401,7 +401,8 @@ def _model_tensors(net) -> dict:
     if hasattr(net, 'params'): return {'params': [p.detach().cpu() for p in net.params]}
     raise TypeError(f'net must be an nn.Module or a model with a `params` list, got {type(net).__name__}')
 
-def _rng_states() -> dict:
+def rng_states() -> dict:
+    "The random number generators' states (torch, Python, and CUDA where there is one), as a checkpoint stores them."
     states = {'torch': torch.get_rng_state(), 'python': random.getstate()}
     if torch.cuda.is_available(): states['cuda'] = torch.cuda.get_rng_state_all()
     return states
@@ -446,8 +447,8 @@ def save_checkpoint(path: str | Path,  # the checkpoint file; its directory must
     _check_plain(config)
     ckpt = {'format_version': FORMAT_VERSION, 'model_kind': config['model_kind'], 'model_kwargs': dict(config['model_kwargs']),
             **_model_tensors(net), 'config': config, 'epoch': epoch,
-            'vocab': {'tokens': list(vocab.idx_to_token), 'token': _token_level(vocab), 'clean': config.get('clean')},
-            'optimizer': optimizer.state_dict() if optimizer is not None else None, 'rng': _rng_states()}
+            'vocab': {'tokens': list(vocab.idx_to_token), 'token': token_level(vocab), 'clean': config.get('clean')},
+            'optimizer': optimizer.state_dict() if optimizer is not None else None, 'rng': rng_states()}
     _atomic_save(ckpt, path)
     return path
 

@@ -17,7 +17,7 @@ from matplotlib.ticker import FuncFormatter
 from fastprogress.fastprogress import progress_bar
 
 from .scratch import detach_state, predict
-from .clipping import _parameters, grad_clipping
+from .clipping import model_parameters, grad_clipping
 
 # %% ../nbs/03_training.ipynb #75ab8c09
 class Timer:
@@ -151,7 +151,7 @@ def train_epoch(net,  # a model keeping the contract: net(X, state) -> (logits, 
                ) -> tuple[float, float]:
     "Train for one epoch; return (perplexity, tokens per second)."
     state, timer = None, Timer()
-    params = _parameters(net)
+    params = model_parameters(net)
     total_loss, total_tokens, norms = torch.zeros((), device=device), 0, []
     for X, Y in train_iter:
         X, y = X.to(device), Y.T.reshape(-1).to(device)  # targets time-major, like the logits
@@ -202,7 +202,7 @@ def perplexity(net,  # a model keeping the contract
 # %% ../nbs/03_training.ipynb #2a35d438
 def _default_updater(net, lr):
     if isinstance(net, nn.Module): return torch.optim.SGD(net.parameters(), lr=lr)
-    params = _parameters(net)
+    params = model_parameters(net)
     return lambda batch_size: sgd(params, lr, batch_size)
 
 def _sample(prefix, net, vocab, device):
