@@ -25,7 +25,7 @@ from .scratch import PRECISIONS, token_level
 from .clipping import model_parameters
 from .training import train, try_gpu
 from .prediction import (evaluate, baseline_bits, generate, build_model, load_checkpoint, load_model, save_checkpoint,
-                               restore_training_state, registered_models, split_text, vocab_from_tokens, rng_states)
+                               restore_training_state, registered_models, split_text, vocab_from_tokens, rng_states, atomic_write)
 import rnn_nb.concise  # registers the kinds 'rnn', 'gru', 'lstm'
 import rnn_nb.embedding  # registers 'emb-rnn', 'emb-gru', 'emb-lstm'
 
@@ -297,9 +297,8 @@ def report(r: dict, out):
     print(f"sample: {r['sample']}", file=out, flush=True)
 
 def write_json(path, data: dict):
-    "Write `data` as JSON to `path`, atomically (temp file, then os.replace)."
-    path = Path(path); tmp = path.with_name(f'.{path.name}.tmp')
-    tmp.write_text(json.dumps(data, indent=1) + '\n', encoding='utf-8'); os.replace(tmp, path)
+    "Write `data` as JSON to `path`, atomically and durably, through chapter 04's `atomic_write`."
+    atomic_write(path, lambda f: f.write((json.dumps(data, indent=1) + '\n').encode('utf-8')))
 
 # %% ../nbs/07_cli.ipynb #c07d0002
 @dataclasses.dataclass(frozen=True)

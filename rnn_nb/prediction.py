@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['NGRAM_METHODS', 'FORMAT_VERSION', 'bits_from_perplexity', 'perplexity_from_bits', 'split_text', 'time_machine_split',
            'EvalResult', 'evaluate', 'CharNGram', 'baseline_bits', 'sampling_probs', 'generate', 'register_model',
-           'registered_models', 'build_model', 'vocab_from_tokens', 'rng_states', 'save_checkpoint', 'load_checkpoint',
-           'load_model', 'restore_training_state', 'checkpoint_callback']
+           'registered_models', 'build_model', 'vocab_from_tokens', 'rng_states', 'atomic_write', 'save_checkpoint',
+           'load_checkpoint', 'load_model', 'restore_training_state', 'checkpoint_callback']
 
 # %% ../nbs/04_prediction.ipynb #8906ef68
 import collections, contextlib, dataclasses, io, itertools, math, os, random, tempfile
@@ -416,12 +416,15 @@ def _fsync_dir(directory):
     except OSError: pass
     finally: os.close(fd)
 
-def _atomic_save(obj, path: Path):
-    "torch.save `obj` to `path` through a temp file in the same directory: write, flush, fsync, os.replace."
+def atomic_write(path: str | Path,  # the file to write or replace; its directory must exist
+                 write,  # called with a binary file object, open on a temp file in the same directory
+                ):
+    "Write a file so that `path` always holds its old content or the complete new one: temp file, flush, fsync, os.replace."
+    path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
     try:
         with os.fdopen(fd, 'wb') as f:
-            torch.save(obj, f)
+            write(f)
             f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)  # atomic: `path` is the old file or the new one, never half of one
     except BaseException:
@@ -449,7 +452,7 @@ def save_checkpoint(path: str | Path,  # the checkpoint file; its directory must
             **_model_tensors(net), 'config': config, 'epoch': epoch,
             'vocab': {'tokens': list(vocab.idx_to_token), 'token': token_level(vocab), 'clean': config.get('clean')},
             'optimizer': optimizer.state_dict() if optimizer is not None else None, 'rng': rng_states()}
-    _atomic_save(ckpt, path)
+    atomic_write(path, lambda f: torch.save(ckpt, f))
     return path
 
 # %% ../nbs/04_prediction.ipynb #c813b13e
