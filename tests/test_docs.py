@@ -112,6 +112,19 @@ def test_pages_show_the_notebooks(pages):
         assert entries >= api, f'{p["page"]}: {entries} API entries, {api} show_doc cells'
         for src in re.findall(r'<img [^>]*src="([^"]+)"', page): assert (html_dir/src).is_file(), src
 
+_INLINE_MATH = re.compile(r'<span class="math notranslate nohighlight">(.*?)</span>', re.S)
+
+def test_math_holds_no_prose(pages):
+    "Inline math spans only math: a `$$` block glued to a line of text makes the parser pair the dollars wrongly, and prose ends up typeset as math."
+    bad = []
+    for p in pages:
+        for m in _INLINE_MATH.finditer((html_dir/p['page']).read_text(encoding='utf-8')):
+            tex = m.group(1).replace('&amp;', '&')
+            words = re.sub(r'\\(text|mathrm|operatorname)\{[^}]*\}|\\[A-Za-z]+', ' ', tex)
+            if '`' in tex or '$' in tex or re.search(r'\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}\b', words):
+                bad.append(f'{p["page"]}: {tex[:120]!r}')
+    assert not bad, 'prose typeset as math (put a blank line before and after each $$ block):\n' + '\n'.join(bad)
+
 def test_modidx_links_resolve(pages):
     "rnn_nb/_modidx.py links (`data.html#read_text`) point at real pages, every public name at its API entry."
     from rnn_nb._modidx import d
