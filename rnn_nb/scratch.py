@@ -239,8 +239,8 @@ def prefix_ids(prefix: str,  # the text to encode
                vocab: Vocab,  # the model's vocabulary (character or word level)
                clean: str | None,  # cleaning applied first, as for the training text (e.g. 'd2l'); None keeps the text
                unknown: str,  # 'error': tokens outside the vocabulary raise; 'unk': they map to <unk>
-              ) -> list:
-    "Token ids of `prefix`, cleaned as `clean` says; unknown tokens raise, or map to <unk> with unknown='unk'."
+              ) -> tuple:
+    "(token ids, 'char' or 'word') for `prefix`, cleaned as `clean` says; unknown tokens raise, or map to <unk> with unknown='unk'."
     if unknown not in ('error', 'unk'): raise ValueError(f"unknown={unknown!r} is not supported: use 'error' or 'unk'")
     level = token_level(vocab)
     text = prefix if clean is None else clean_line(prefix, clean)
