@@ -13,7 +13,7 @@ package, so the reference uses rnn_nb.scratch's functions of the same names, whi
 operations in the same order (one-hot matmul, recurrent matmul, bias, tanh, per-step output matmul,
 `torch.cat`).
 """
-import argparse, math, random, statistics, sys, time, types
+import argparse, math, os, random, statistics, sys, time, types
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
@@ -30,7 +30,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from rnn_nb.data import TimeMachine, load_data_time_machine
-from rnn_nb.scratch import (RNNLMScratch, RNNModelFast, RNNModelScratch, RNNScratch, as_lm, bf16_native,
+from rnn_nb.scratch import (BF16_ENV, RNNLMScratch, RNNModelFast, RNNModelScratch, RNNScratch, as_lm, bf16_native,
                             get_params, init_rnn_state, rnn)
 from rnn_nb.training import sgd, train_epoch
 
@@ -95,7 +95,8 @@ def main():
     try: from d2l import torch as d2l
     except ImportError: sys.exit('d2l 0.17.6 is not importable: run `make bench`, which installs it into .bench/')
     device = torch.device('cpu')
-    print(f'torch {torch.__version__}, {torch.get_num_threads()} threads, bfloat16 native: {bf16_native(device)}')
+    forced = f" (as set by {BF16_ENV}={os.environ[BF16_ENV]})" if BF16_ENV in os.environ else ''
+    print(f'torch {torch.__version__}, {torch.get_num_threads()} threads, bfloat16 native: {bf16_native(device)}{forced}')
 
     train_iter, vocab = load_data_time_machine(batch_size=32, num_steps=35)  # the 1st edition's workload
     V = len(vocab)
@@ -120,7 +121,7 @@ def main():
 
     data = TimeMachine(batch_size=1024, num_steps=32)
     contenders = ours('RNNLMScratch 32 (module form)', lambda: as_lm(RNNLMScratch(RNNScratch(V, 32), V)), device, True)
-    contenders |= ours('RNNModelFast 32, auto precision', lambda: RNNModelFast(V, 32, device), device, True)
+    contenders |= ours('RNNModelFast 32, fp32', lambda: RNNModelFast(V, 32, device, precision='fp32'), device, True)
     report('2nd edition: TimeMachine(1024, 32), hidden 32 (no book reference: d2l 0.17.6 predates this API)',
            race(contenders, data.train_dataloader(), max(4, args.rounds // 2)), 'RNNLMScratch 32 (module form)')
 

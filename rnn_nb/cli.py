@@ -130,7 +130,7 @@ def model_spec(model: str,  # one of MODELS
                layers: int = 1,  # stacked layers (rnn, gru, lstm)
                dropout: float = 0.0,  # dropout between layers (needs layers >= 2)
                embed_dim: int = 0,  # 0: one-hot inputs; > 0: an embedding of this size (chapter 06's kinds)
-               precision: str = 'auto',  # 'auto', 'fp32' or 'bf16' (bf16: --model fast only)
+               precision: str = 'fp32',  # 'fp32', 'bf16' or 'auto' (bf16 only where native); bf16: --model fast only
               ) -> tuple[str, dict]:
     "The registered kind and its builder's arguments for the command line's model flags."
     if model not in MODELS: raise CLIError(f'--model {model!r} is not one of {MODELS}')
@@ -348,12 +348,14 @@ def rank_device(device: torch.device,  # the device asked for, from --device
 def process_group(ranks: Ranks,  # from `ranks_from_env`
                   device: torch.device,  # this process's device, from `rank_device`
                  ):
-    "Join torchrun's process group for the `with` block (NCCL on GPUs, gloo on CPUs) and leave it at the end, also on error; nothing for one process."
+    "Join torchrun's process group for the `with` block (NCCL on GPUs, gloo on CPUs); at its end wait for every process, then leave; nothing for one process."
     if ranks.world_size == 1: yield; return
     if device.type == 'cuda': torch.cuda.set_device(device)
     dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo', device_id=device if device.type == 'cuda' else None)
-    try: yield
-    finally: dist.destroy_process_group()
+    try:
+        yield
+        dist.barrier()  # a normal end: every process gets here, after rank 0's report, before any leaves
+    finally: dist.destroy_process_group()  # after an error too (no barrier: the others may never reach it)
 
 # %% ../nbs/07_cli.ipynb #c07d0007
 class ParamsModule(nn.Module):
@@ -456,7 +458,7 @@ def quiet_unless_main():
 
 # %% ../nbs/07_cli.ipynb #c0700026
 DEFAULTS = dict(model='gru', embed_dim=0, hidden=256, layers=1, dropout=0.0, steps=64, batch=32, optimizer='adam', lr=0.005,
-                epochs=20, clip=1.0, precision='auto', token='char', clean='d2l', val_fraction=0.1, seed=0, patience=3,
+                epochs=20, clip=1.0, precision='fp32', token='char', clean='d2l', val_fraction=0.1, seed=0, patience=3,
                 save_every=1, out='rnn_nb.ckpt')
 PREFIX = 'time traveller '
 
@@ -502,8 +504,11 @@ def _data_of(config: dict, flag: str) -> tuple[str, str]:
     if _sha1(path or time_machine_path()) != config['data_sha1']: raise CLIError(f'{flag}: the training text {path or "(bundled)"!r} has changed since the checkpoint was written')
     return read_split(path, config['clean'], config['val_fraction'])
 
+class _Interrupted(Exception):
+    "Ctrl-C during training, already handled (the last finished epoch saved, the user told): `main` returns 130."
+
 def run_train(args) -> int:
-    "The train command: data, model, training with callbacks, checkpoint, report. 0 on success, 130 on Ctrl-C."
+    "The train command: data, model, training with callbacks, checkpoint, report. 0 on success; Ctrl-C: 130, through `_Interrupted`."
     ranks = ranks_from_env()
     t0, out = time.perf_counter(), sys.stdout if ranks.is_main else None
     device = rank_device(_device(args.device), ranks)
@@ -545,15 +550,15 @@ def run_train(args) -> int:
             save_state(path, tracker.last, net, optimizer, vocab, config)
             done = f'saved epoch {tracker.epoch} to {str(path)!r}; continue with --resume {str(path)!r}' if tracker.last else 'no epoch was completed: nothing saved'
             print(f'rnn_nb train: interrupted: {done}', file=sys.stderr)
-            return 130
-    if not ranks.is_main: return 0  # rank 0 alone saves, measures and reports
-    save_state(path, tracker.best or tracker.last, net, optimizer, vocab, config)
-    r = dict(unit=token_level(vocab), epochs_done=tracker.epoch, best_epoch=tracker.meta['best_epoch'], seconds=time.perf_counter() - t0,
-             device=str(device), processes=ranks.world_size, checkpoint=str(path), **final_metrics(net, train_iter, val_text, vocab, device),
-             baseline=best_baseline(train_text, val_text, vocab), history=tracker.meta['history'], config=config)
-    r['sample'] = sample_text(net, vocab, device, _default_prefix(vocab, train_text, config['token']), seed=config['seed'])
-    report(r, out)
-    if args.metrics_json: write_json(args.metrics_json, r)
+            raise _Interrupted from None  # out of the group without its barrier: the other processes may be mid-step
+        if not ranks.is_main: return 0  # rank 0 alone saves, measures and reports; the others wait for it at the group's barrier
+        save_state(path, tracker.best or tracker.last, net, optimizer, vocab, config)
+        r = dict(unit=token_level(vocab), epochs_done=tracker.epoch, best_epoch=tracker.meta['best_epoch'], seconds=time.perf_counter() - t0,
+                 device=str(device), processes=ranks.world_size, checkpoint=str(path), **final_metrics(net, train_iter, val_text, vocab, device),
+                 baseline=best_baseline(train_text, val_text, vocab), history=tracker.meta['history'], config=config)
+        r['sample'] = sample_text(net, vocab, device, _default_prefix(vocab, train_text, config['token']), seed=config['seed'])
+        report(r, out)
+        if args.metrics_json: write_json(args.metrics_json, r)
     return 0
 
 # %% ../nbs/07_cli.ipynb #c0700028
@@ -609,7 +614,7 @@ def _add_train(sub):
     g.add_argument('--hidden', type=_int_at_least(1), default=d['hidden'], help=f"hidden units per layer (default: {d['hidden']})")
     g.add_argument('--layers', type=_int_at_least(1), default=d['layers'], help=f"stacked recurrent layers (rnn, gru, lstm) (default: {d['layers']})")
     g.add_argument('--dropout', type=_number(0, 1, hi_open=True), default=d['dropout'], help=f"dropout between layers, in [0, 1); needs --layers 2 or more (default: {d['dropout']})")
-    g.add_argument('--precision', choices=PRECISIONS, default=d['precision'], help=f"matmul dtype of --model fast; auto: bf16 where the hardware has it natively, else fp32 (default: {d['precision']})")
+    g.add_argument('--precision', choices=PRECISIONS, default=d['precision'], help=f"matmul dtype of --model fast: fp32; bf16 (fast where the CPU or GPU has bfloat16 instructions, emulated and slow elsewhere); auto: bf16 only where native, so results depend on the machine (default: {d['precision']})")
     g = p.add_argument_group('data')
     g.add_argument('--token', choices=('char', 'word'), default=d['token'], help=f"model characters or words (default: {d['token']})")
     g.add_argument('--clean', choices=CLEANINGS, default=d['clean'], help=f"d2l: letters and spaces only, lower case, as the book; none: every character as is (default: {d['clean']})")
@@ -676,6 +681,7 @@ def _main(argv):
     except (ValueError, TypeError, OSError) as e:  # bad input, from the parser or the library: nothing broader
         print(f'rnn_nb: error: {_one_line(e)}', file=sys.stderr)
         return 2
+    except _Interrupted: return 130  # `run_train` saved and said so
     except KeyboardInterrupt:
         print('rnn_nb: interrupted', file=sys.stderr)
         return 130

@@ -363,7 +363,7 @@ def _rnn_scratch(vocab_size, num_hiddens, device='cpu'):
 def _rnn_lm_scratch(vocab_size, num_hiddens, nonlinearity='tanh', device='cpu'):
     return as_lm(RNNLMScratch(RNNScratch(vocab_size, num_hiddens, nonlinearity=nonlinearity), vocab_size)).to(device)
 
-def _rnn_fast(vocab_size, num_hiddens, nonlinearity='tanh', precision='auto', device='cpu'):
+def _rnn_fast(vocab_size, num_hiddens, nonlinearity='tanh', precision='fp32', device='cpu'):
     return RNNModelFast(vocab_size, num_hiddens, device, nonlinearity, precision)
 
 register_model('rnn_scratch', _rnn_scratch)
