@@ -234,10 +234,9 @@ def fit(net,  # the model
         device: torch.device,  # where the model lives
         callbacks: list,  # `train` callbacks, e.g. a `Tracker`
        ) -> dict:
-    "Chapter 03's `train`, quietly: its own progress bar and summary are silenced; the callbacks report progress."
-    with contextlib.redirect_stdout(io.StringIO()):
-        return train(net, train_iter, None, optimizer.param_groups[0]['lr'], epochs, device, grad_clip=clip or None,
-                     val_iter=val_iter, callbacks=callbacks, plot=False, updater=optimizer)
+    "Chapter 03's `train`, silent (`verbose=False`): the callbacks report progress."
+    return train(net, train_iter, None, None, epochs, device, grad_clip=clip or None, val_iter=val_iter, callbacks=callbacks,
+                 updater=optimizer, verbose=False)
 
 @contextlib.contextmanager
 def _no_interrupt():

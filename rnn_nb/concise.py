@@ -12,6 +12,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .data import check_int
 from .scratch import check_inputs
 from .prediction import register_model
 
@@ -31,8 +32,7 @@ class RNNModel(nn.Module):
                 ):
         super().__init__()
         _check_layer(rnn_layer)
-        if not isinstance(vocab_size, int) or isinstance(vocab_size, bool): raise TypeError(f'vocab_size must be an int, got {type(vocab_size).__name__}: {vocab_size!r}')
-        if vocab_size < 1: raise ValueError(f'vocab_size={vocab_size} must be >= 1')
+        check_int('vocab_size', vocab_size)
         if type(self).embed is RNNModel.embed and rnn_layer.input_size != vocab_size:
             raise ValueError(f'rnn_layer.input_size={rnn_layer.input_size} must equal vocab_size={vocab_size} for one-hot inputs')
         self.rnn, self.vocab_size = rnn_layer, vocab_size
@@ -60,8 +60,7 @@ class RNNModel(nn.Module):
                     device: str | torch.device,  # where the state lives
                    ) -> torch.Tensor | tuple:
         "Zeros (num_layers*num_directions, batch_size, num_hiddens): a tensor, or a tuple (H, C) for an LSTM."
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-            raise ValueError(f'batch_size={batch_size!r} must be an int >= 1')
+        check_int('batch_size', batch_size)
         H = torch.zeros(self.num_layers * self.num_directions, batch_size, self.num_hiddens, device=device, dtype=self.linear.weight.dtype)
         return (H, torch.zeros_like(H)) if isinstance(self.rnn, nn.LSTM) else H
 
@@ -85,10 +84,6 @@ _BIDIRECTIONAL_EVAL = ('this RNNModel is bidirectional: its backward direction r
 # %% ../nbs/05_concise.ipynb #02feebdd
 LAYER_KINDS = {'rnn': nn.RNN, 'gru': nn.GRU, 'lstm': nn.LSTM}
 
-def _check_int(name, value, minimum=1):
-    if not isinstance(value, int) or isinstance(value, bool): raise TypeError(f'{name} must be an int, got {type(value).__name__}: {value!r}')
-    if value < minimum: raise ValueError(f'{name}={value} must be >= {minimum}')
-
 def rnn_layer(kind: str,  # 'rnn', 'gru' or 'lstm'
               input_size: int,  # width of each input vector: the vocabulary for one-hot inputs
               num_hiddens: int,  # hidden units per layer and direction
@@ -98,7 +93,7 @@ def rnn_layer(kind: str,  # 'rnn', 'gru' or 'lstm'
              ) -> nn.RNN | nn.GRU | nn.LSTM:
     "torch's recurrent layer of `kind`, time-major, its arguments checked."
     if kind not in LAYER_KINDS: raise ValueError(f'kind={kind!r} is not supported: use one of {list(LAYER_KINDS)}')
-    for name, value in [('input_size', input_size), ('num_hiddens', num_hiddens), ('num_layers', num_layers)]: _check_int(name, value)
+    for name, value in [('input_size', input_size), ('num_hiddens', num_hiddens), ('num_layers', num_layers)]: check_int(name, value)
     if not isinstance(dropout, (int, float)) or isinstance(dropout, bool): raise TypeError(f'dropout must be a number, got {type(dropout).__name__}: {dropout!r}')
     if not 0 <= dropout < 1: raise ValueError(f'dropout={dropout} must lie in [0, 1)')
     if dropout and num_layers == 1: raise ValueError(f'dropout={dropout} acts between layers and needs num_layers >= 2, got num_layers=1')

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['TIME_MACHINE_SHA1', 'CLEANINGS', 'time_machine_path', 'read_text', 'clean_line', 'read_time_machine', 'tokenize',
-           'Vocab', 'load_corpus_time_machine', 'seq_data_iter_random', 'seq_data_iter_sequential', 'SeqDataLoader',
-           'load_data_time_machine', 'TimeMachine']
+           'Vocab', 'load_corpus_time_machine', 'check_int', 'seq_data_iter_random', 'seq_data_iter_sequential',
+           'SeqDataLoader', 'load_data_time_machine', 'TimeMachine']
 
 # %% ../nbs/00_data.ipynb #63371b45
 import collections, io, random, re, warnings
@@ -139,15 +139,22 @@ def load_corpus_time_machine(max_tokens: int = -1,  # keep the first `max_tokens
     if not corpus: raise ValueError(f"no {token} tokens are left after clean={clean!r}: use clean='none' to keep every character")
     return (corpus[:max_tokens] if max_tokens > 0 else corpus), vocab
 
-# %% ../nbs/00_data.ipynb #a3b259be
-def _check_positive_int(name, value):
+# %% ../nbs/00_data.ipynb #a0c1e002
+def check_int(name: str,  # the argument's name, for the message
+              value,  # what the caller passed
+              minimum: int = 1,  # the smallest value allowed
+              hint: str = '',  # added to the ValueError's message, e.g. '(0 returns the prefix)'
+             ) -> int:
+    "`value` if it is an int >= `minimum`; else a TypeError (not an int; a bool is refused) or a ValueError, naming `name`."
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f'{name} must be an int, got {type(value).__name__}: {value!r}')
-    if value < 1: raise ValueError(f'{name}={value} must be >= 1')
+    if value < minimum: raise ValueError(f'{name}={value} must be >= {minimum}' + (f' {hint}' if hint else ''))
+    return value
 
+# %% ../nbs/00_data.ipynb #a3b259be
 def _as_corpus(corpus, batch_size, num_steps):
     "Check the batching arguments once and return the corpus as a 1-D int64 tensor."
-    _check_positive_int('batch_size', batch_size); _check_positive_int('num_steps', num_steps)
+    check_int('batch_size', batch_size); check_int('num_steps', num_steps)
     corpus = torch.as_tensor(corpus, dtype=torch.long)
     if corpus.dim() != 1: raise ValueError(f'corpus must be a 1-D sequence of token indices, got shape {tuple(corpus.shape)}')
     need = (batch_size + 1) * num_steps
@@ -238,7 +245,7 @@ class TimeMachine:
                  clean: str = 'd2l',  # 'd2l' or 'none'
                 ):
         for name, value in [('batch_size', batch_size), ('num_steps', num_steps), ('num_train', num_train), ('num_val', num_val)]:
-            _check_positive_int(name, value)
+            check_int(name, value)
         corpus, self.vocab = load_corpus_time_machine(-1, token, path, clean)
         need = num_train + num_val + 2 * num_steps
         if len(corpus) < need:

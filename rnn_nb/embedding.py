@@ -11,14 +11,11 @@ import functools
 import torch
 from torch import nn
 
+from .data import check_int
 from .concise import RNNModel, rnn_layer
 from .prediction import register_model
 
 # %% ../nbs/06_embedding.ipynb #95608cb8
-def _check_embed_dim(embed_dim):
-    if not isinstance(embed_dim, int) or isinstance(embed_dim, bool): raise TypeError(f'embed_dim must be an int, got {type(embed_dim).__name__}: {embed_dim!r}')
-    if embed_dim < 1: raise ValueError(f'embed_dim={embed_dim} must be >= 1')
-
 class EmbeddingRNNModel(RNNModel):
     "`RNNModel` with a learned embedding in front: token ids -> `nn.Embedding` -> recurrent layer -> `nn.Linear`."
     def __init__(self,
@@ -26,7 +23,7 @@ class EmbeddingRNNModel(RNNModel):
                  vocab_size: int,  # tokens in the vocabulary: rows of the embedding, width of the logits
                  embed_dim: int,  # width of each token's vector
                 ):
-        _check_embed_dim(embed_dim)
+        check_int('embed_dim', embed_dim)
         super().__init__(rnn_layer, vocab_size)  # checks the layer and vocab_size
         if rnn_layer.input_size != embed_dim:
             raise ValueError(f'rnn_layer.input_size={rnn_layer.input_size} must equal embed_dim={embed_dim}: the layer reads the embedding vectors')
@@ -51,7 +48,7 @@ def embedding_model(kind: str,  # the recurrent layer: 'rnn', 'gru' or 'lstm'
                     device: str | torch.device = 'cpu',  # where the parameters live
                    ) -> EmbeddingRNNModel:
     "An `EmbeddingRNNModel` over a new layer of `kind`: the builder registered as 'emb-<kind>'."
-    _check_embed_dim(embed_dim)
+    check_int('embed_dim', embed_dim)
     return EmbeddingRNNModel(rnn_layer(kind, embed_dim, num_hiddens, num_layers, dropout), vocab_size, embed_dim).to(device)
 
 for _name, _kind in EMBEDDING_KINDS.items(): register_model(_name, functools.partial(embedding_model, _kind))

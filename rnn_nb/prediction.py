@@ -16,8 +16,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .data import Vocab, clean_line, read_time_machine
-from .scratch import RNNModelScratch, RNNScratch, RNNLMScratch, RNNModelFast, as_lm, check_num_preds, prefix_ids, token_level, warm_up
+from .data import Vocab, check_int, clean_line, read_time_machine
+from .scratch import RNNModelScratch, RNNScratch, RNNLMScratch, RNNModelFast, as_lm, check_num_preds, eval_mode, prefix_ids, token_level, warm_up
 from .training import perplexity
 
 # %% ../nbs/04_prediction.ipynb #2cdfcae9
@@ -116,18 +116,14 @@ def _batches_result(net, batches, device, use_random_iter, level):
 
 def _stream_nll(net, ids, scored, device, num_steps):
     "Sum of -ln P(ids[t] | ids[:t]) over the scored t >= 1, reading `ids` in chunks with the state carried."
-    total, was_training = 0.0, getattr(net, 'training', False)
-    if was_training: net.eval()
-    try:
-        with torch.no_grad():
-            state = net.begin_state(batch_size=1, device=device)
-            for i in range(0, len(ids) - 1, num_steps):
-                Y = ids[i + 1:i + 1 + num_steps]  # the next token of every input
-                logits, state = net(ids[i:i + len(Y)].unsqueeze(0), state)  # (len(Y), vocab)
-                nll = F.cross_entropy(logits, Y, reduction='none')
-                total += float(nll[scored[i:i + len(Y)]].sum())
-    finally:
-        if was_training: net.train()
+    total = 0.0
+    with eval_mode(net):
+        state = net.begin_state(batch_size=1, device=device)
+        for i in range(0, len(ids) - 1, num_steps):
+            Y = ids[i + 1:i + 1 + num_steps]  # the next token of every input
+            logits, state = net(ids[i:i + len(Y)].unsqueeze(0), state)  # (len(Y), vocab)
+            nll = F.cross_entropy(logits, Y, reduction='none')
+            total += float(nll[scored[i:i + len(Y)]].sum())
     return total
 
 # %% ../nbs/04_prediction.ipynb #85292a5d
@@ -139,8 +135,7 @@ def evaluate(net,  # a model keeping the contract: net(X, state) -> (logits, sta
              num_steps: int = 256,  # tokens per chunk; the state is carried across chunks
             ) -> EvalResult:
     "Perplexity and bits per token of `net` on `text` read as one stream; tokens outside `vocab` are counted, not scored."
-    if not _is_int(num_steps): raise TypeError(f'num_steps must be an int, got {type(num_steps).__name__}: {num_steps!r}')
-    if num_steps < 1: raise ValueError(f'num_steps={num_steps} must be >= 1')
+    check_int('num_steps', num_steps)
     _check_net(net)
     level = token_level(vocab)
     if not isinstance(text, str) and hasattr(text, '__iter__'):
@@ -184,7 +179,7 @@ class CharNGram:
                  method: str = 'kn',  # 'kn': interpolated Kneser-Ney; 'absolute': interpolated absolute discounting
                 ):
         if method not in NGRAM_METHODS: raise ValueError(f'method={method!r} is not supported: use one of {NGRAM_METHODS}')
-        if not isinstance(max_n, int) or max_n < 1: raise ValueError(f'max_n={max_n!r} must be an int >= 1')
+        check_int('max_n', max_n)
         if token_level(vocab) != 'char': raise ValueError('CharNGram needs a character vocabulary; this one holds words')
         if len(text) < max_n: raise ValueError(f'the training text has {len(text)} characters, fewer than max_n={max_n}')
         unknown = sorted(set(text) - set(vocab.token_to_idx))
@@ -196,7 +191,7 @@ class CharNGram:
 
     def _check_n(self, n):
         n = self.max_n if n is None else n
-        if not isinstance(n, int) or not 1 <= n <= self.max_n: raise ValueError(f'n={n!r} must be an int from 1 to max_n={self.max_n}')
+        if check_int('n', n) > self.max_n: raise ValueError(f'n={n!r} must be an int from 1 to max_n={self.max_n}')
         return n
 
     def _prob(self, context, char, n):
@@ -314,19 +309,14 @@ def generate(prefix: str,  # the text to continue
     check_num_preds(num_preds)
     _check_net(net)
     ids, level = prefix_ids(prefix, vocab, clean, unknown)
-    was_training = getattr(net, 'training', False)
-    if was_training: net.eval()
-    try:
-        with torch.no_grad():
-            state = warm_up(net, ids, device)  # once, for all samples
-            state = _repeat_state(state, num_samples)
-            X, out = torch.full((num_samples, 1), ids[-1], device=device), []
-            for _ in range(num_preds):
-                logits, state = net(X, state)  # (num_samples, vocab): one step
-                X = _sample(logits, temperature, top_k, top_p, generator)  # (num_samples, 1)
-                out.append(X)
-    finally:
-        if was_training: net.train()
+    with eval_mode(net):
+        state = warm_up(net, ids, device)  # once, for all samples
+        state = _repeat_state(state, num_samples)
+        X, out = torch.full((num_samples, 1), ids[-1], device=device), []
+        for _ in range(num_preds):
+            logits, state = net(X, state)  # (num_samples, vocab): one step
+            X = _sample(logits, temperature, top_k, top_p, generator)  # (num_samples, 1)
+            out.append(X)
     new = torch.cat(out, dim=1).tolist() if out else [[] for _ in range(num_samples)]
     sep = '' if level == 'char' else ' '
     return [sep.join(vocab.to_tokens(ids + row)) for row in new]
@@ -530,7 +520,7 @@ def checkpoint_callback(path: str | Path,  # the checkpoint file, overwritten at
                         start_epoch: int = 0,  # epochs completed before this run (when resuming)
                        ):
     "A `train` callback `(epoch, history) -> False` that saves a checkpoint every `every` epochs."
-    if not isinstance(every, int) or every < 1: raise ValueError(f'every={every!r} must be an int >= 1')
+    check_int('every', every)
     def save(epoch, history):
         if (start_epoch + epoch) % every == 0: save_checkpoint(path, net, vocab, config, optimizer, start_epoch + epoch)
         return False  # never stops training

@@ -4,17 +4,17 @@
 
 # %% auto #0
 __all__ = ['NONLINEARITIES', 'PRECISIONS', 'BF16_ENV', 'get_params', 'init_rnn_state', 'rnn', 'check_inputs', 'detach_state',
-           'RNNModelScratch', 'RNNScratch', 'RNNLMScratch', 'LMAdapter', 'as_lm', 'token_level', 'prefix_ids',
-           'check_num_preds', 'warm_up', 'predict', 'bf16_native', 'matmul_dtype', 'RNNModelFast']
+           'RNNModelScratch', 'RNNScratch', 'RNNLMScratch', 'LMAdapter', 'as_lm', 'eval_mode', 'token_level',
+           'prefix_ids', 'check_num_preds', 'warm_up', 'predict', 'bf16_native', 'matmul_dtype', 'RNNModelFast']
 
 # %% ../nbs/01_scratch.ipynb #c9a1af22
-import os
+import contextlib, os
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .data import Vocab, clean_line
+from .data import Vocab, check_int, clean_line
 
 # %% ../nbs/01_scratch.ipynb #070922b2
 NONLINEARITIES = ('tanh', 'relu')
@@ -231,6 +231,17 @@ def as_lm(lm: RNNLMScratch,  # the module-form language model to adapt
     "The module-form language model `lm`, keeping the shared contract (see `LMAdapter`)."
     return LMAdapter(lm)
 
+# %% ../nbs/01_scratch.ipynb #e1a0d002
+@contextlib.contextmanager
+def eval_mode(net):  # a model keeping the contract: an nn.Module, or a functional model (no modes)
+    "Run the `with` block with `net` in eval mode and gradients off; then put its mode back, also when the block raises."
+    was_training = getattr(net, 'training', False)
+    if was_training: net.eval()
+    try:
+        with torch.no_grad(): yield net
+    finally:
+        if was_training: net.train()
+
 # %% ../nbs/01_scratch.ipynb #d74da09e
 def token_level(vocab: Vocab) -> str:
     "'char' if every token but the special ones (`<unk>`, `<pad>`, ...) is one character long, else 'word'."
@@ -256,9 +267,7 @@ def prefix_ids(prefix: str,  # the text to encode
 
 def check_num_preds(num_preds: int):
     "Refuse a number of tokens to generate that is not an int >= 0, naming what was given."
-    if not isinstance(num_preds, int) or isinstance(num_preds, bool):
-        raise TypeError(f'num_preds must be an int, got {type(num_preds).__name__}: {num_preds!r}')
-    if num_preds < 0: raise ValueError(f'num_preds={num_preds} must be >= 0 (0 returns the prefix)')
+    check_int('num_preds', num_preds, 0, '(0 returns the prefix)')
 
 def warm_up(net,  # a model keeping the contract
             ids: list,  # token ids of the prefix, at least one
@@ -281,16 +290,11 @@ def predict(prefix: str,  # the text to continue
     check_num_preds(num_preds)
     if isinstance(net, RNNLMScratch): raise TypeError('net is an RNNLMScratch, whose forward returns logits only: pass as_lm(net)')
     ids, level = prefix_ids(prefix, vocab, clean, unknown)
-    was_training = getattr(net, 'training', False)
-    if was_training: net.eval()
-    try:
-        with torch.no_grad():
-            state = warm_up(net, ids, device)
-            for _ in range(num_preds):
-                logits, state = net(torch.tensor([[ids[-1]]], device=device), state)  # logits: (1, vocab)
-                ids.append(int(logits.argmax(dim=-1)))
-    finally:
-        if was_training: net.train()
+    with eval_mode(net):
+        state = warm_up(net, ids, device)
+        for _ in range(num_preds):
+            logits, state = net(torch.tensor([[ids[-1]]], device=device), state)  # logits: (1, vocab)
+            ids.append(int(logits.argmax(dim=-1)))
     return ('' if level == 'char' else ' ').join(vocab.to_tokens(ids))
 
 # %% ../nbs/01_scratch.ipynb #1b993e9d

@@ -16,7 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 from fastprogress.fastprogress import progress_bar
 
-from .scratch import detach_state, predict
+from .data import check_int
+from .scratch import detach_state, eval_mode, predict
 from .clipping import model_parameters, grad_clipping
 
 # %% ../nbs/03_training.ipynb #75ab8c09
@@ -183,19 +184,14 @@ def perplexity(net,  # a model keeping the contract
               ) -> float:
     "Perplexity of `net` on `data_iter`, without training it."
     if use_random_iter is None: use_random_iter = getattr(data_iter, 'use_random_iter', True)
-    was_training = getattr(net, 'training', False)
-    if was_training: net.eval()
     state, total_loss, total_tokens = None, 0.0, 0
-    try:
-        with torch.no_grad():
-            for X, Y in data_iter:
-                X, y = X.to(device), Y.T.reshape(-1).to(device)
-                if state is None or use_random_iter or _state_batch_size(state) != X.shape[0]:
-                    state = net.begin_state(batch_size=X.shape[0], device=device)
-                y_hat, state = net(X, state)
-                total_loss += float(nn.functional.cross_entropy(y_hat, y, reduction='sum')); total_tokens += y.numel()
-    finally:  # a model that raises (bad input, a bidirectional model refusing eval) goes back to training mode
-        if was_training: net.train()
+    with eval_mode(net):  # a model that raises (bad input, a bidirectional model refusing eval) goes back to training mode
+        for X, Y in data_iter:
+            X, y = X.to(device), Y.T.reshape(-1).to(device)
+            if state is None or use_random_iter or _state_batch_size(state) != X.shape[0]:
+                state = net.begin_state(batch_size=X.shape[0], device=device)
+            y_hat, state = net(X, state)
+            total_loss += float(nn.functional.cross_entropy(y_hat, y, reduction='sum')); total_tokens += y.numel()
     if not total_tokens: raise ValueError('data_iter yielded no minibatches: nothing to measure')
     return _exp(total_loss / total_tokens)
 
@@ -213,7 +209,7 @@ def _sample(prefix, net, vocab, device):
 def train(net,  # a model keeping the contract
           train_iter,  # yields (X, Y)
           vocab,  # the vocabulary, for samples (None: no samples)
-          lr: float,  # learning rate of the default updater
+          lr: float | None,  # learning rate of the default updater; not used (may be None) when `updater` is given
           num_epochs: int,  # passes over `train_iter`, >= 1
           device: torch.device,  # where the model lives; minibatches are moved there
           use_random_iter: bool = False,  # True: a fresh state for every minibatch
@@ -223,16 +219,20 @@ def train(net,  # a model keeping the contract
           plot: bool = True,  # live plot; False: a text progress bar
           updater=None,  # an optimizer or a function of the batch size; None: SGD at `lr`
           prefix: str = 'time traveller',  # what the samples continue
+          verbose: bool = True,  # show progress (plot or bar) and print the summary and samples; False: silent
          ) -> dict:
     "Train `net` for `num_epochs` epochs; return the per-epoch history."
-    if not isinstance(num_epochs, int) or num_epochs < 1: raise ValueError(f'num_epochs={num_epochs!r} must be an int >= 1')
-    if not lr > 0: raise ValueError(f'lr={lr!r} must be > 0')
-    updater = updater if updater is not None else _default_updater(net, lr)
+    check_int('num_epochs', num_epochs)
+    if updater is None:
+        if not isinstance(lr, (int, float)) or isinstance(lr, bool): raise TypeError(f'lr must be a number, got {type(lr).__name__}: {lr!r}')
+        if not lr > 0: raise ValueError(f'lr={lr!r} must be > 0')
+        updater = _default_updater(net, lr)
     loss = nn.CrossEntropyLoss()
     history = {k: [] for k in ('train_ppl', 'val_ppl', 'tokens_per_sec', 'grad_norm', 'grad_norm_max', 'samples')}
     legend = ['train'] + (['val'] if val_iter is not None else [])
-    animator = Animator(xlabel='epoch', ylabel='perplexity', legend=legend, xlim=(1, num_epochs), yscale='log') if plot else None
-    epochs = progress_bar(range(num_epochs)) if not plot else range(num_epochs)
+    animator = Animator(xlabel='epoch', ylabel='perplexity', legend=legend, xlim=(1, num_epochs), yscale='log') if plot and verbose else None
+    bar = progress_bar(range(num_epochs)) if verbose and not plot else None
+    epochs = bar if bar is not None else range(num_epochs)
     for epoch in epochs:
         norms = []
         ppl, speed = train_epoch(net, train_iter, loss, updater, device, use_random_iter, grad_clip, norms)
@@ -241,9 +241,10 @@ def train(net,  # a model keeping the contract
                            ('grad_norm', sum(norms) / len(norms)), ('grad_norm_max', max(norms))]: history[key].append(value)
         if (epoch + 1) % 10 == 0: history['samples'].append((epoch + 1, _sample(prefix, net, vocab, device)))
         if animator: animator.add(epoch + 1, [ppl, val])
-        else: epochs.comment = f'ppl {ppl:.2f}' + (f', val {val:.2f}' if val is not None else '') + f', {speed:,.0f} tok/s'
+        if bar is not None: bar.comment = f'ppl {ppl:.2f}' + (f', val {val:.2f}' if val is not None else '') + f', {speed:,.0f} tok/s'
         if any([cb(epoch + 1, history) for cb in callbacks]): break
     if animator: animator.flush()
+    if not verbose: return history
     print(f'perplexity {ppl:.2f}' + (f', validation {val:.2f}' if val is not None else '') + f', {speed:,.0f} tokens/sec on {device}')
     for start in (prefix, prefix.split()[-1] if prefix.split() else prefix):
         if (sample := _sample(start, net, vocab, device)) is not None: print(sample)

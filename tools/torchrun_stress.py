@@ -18,7 +18,8 @@ def one_run(torchrun: Path, text: Path, out: Path, model: str) -> tuple[bool, st
     res = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS='1'), timeout=600)
     found = [a for a in ABORTS if a in res.stdout + res.stderr]
     if res.returncode != 0 or found or 'sample: ' not in res.stdout:
-        return False, f'exit {res.returncode}, report printed: {"sample: " in res.stdout}, found: {found}\n{res.stderr[-1500:]}'
+        errors = [line for line in res.stderr.splitlines() if 'Error' in line or 'terminate' in line or 'exitcode' in line]
+        return False, f'exit {res.returncode}, report printed: {"sample: " in res.stdout}, found: {found}\n' + '\n'.join(errors[:12])
     return True, ''
 
 def main():
