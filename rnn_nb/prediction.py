@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['NGRAM_METHODS', 'FORMAT_VERSION', 'bits_from_perplexity', 'perplexity_from_bits', 'split_text', 'time_machine_split',
            'EvalResult', 'evaluate', 'CharNGram', 'baseline_bits', 'sampling_probs', 'generate', 'register_model',
-           'registered_models', 'build_model', 'vocab_from_tokens', 'rng_states', 'atomic_write', 'save_checkpoint',
-           'load_checkpoint', 'load_model', 'restore_training_state', 'checkpoint_callback']
+           'registered_models', 'build_model', 'vocab_from_tokens', 'model_tensors', 'rng_states', 'set_rng_states',
+           'atomic_write', 'save_checkpoint', 'load_checkpoint', 'load_model', 'restore_training_state',
+           'checkpoint_callback']
 
 # %% ../nbs/04_prediction.ipynb #8906ef68
 import collections, contextlib, dataclasses, io, itertools, math, os, random, tempfile
@@ -385,17 +386,31 @@ def _check_plain(value, where='config'):
             _check_plain(v, f'{where}[{k!r}]')
     else: raise TypeError(f'{where} is a {type(value).__name__}: a checkpoint holds only numbers, str, None, lists and dicts (e.g. str(path))')
 
-def _model_tensors(net) -> dict:
-    "The model's tensors, on the CPU: an nn.Module's state_dict, or a functional model's params."
-    if isinstance(net, nn.Module): return {'state_dict': {k: v.detach().cpu() for k, v in net.state_dict().items()}}
-    if hasattr(net, 'params'): return {'params': [p.detach().cpu() for p in net.params]}
+def model_tensors(net,  # an nn.Module, or a functional model with a `params` list (chapter 01)
+                 ) -> dict:
+    "The model's tensors by name, sharing storage with it: an nn.Module's state_dict, or the params as '0', '1', ..."
+    if isinstance(net, nn.Module): return net.state_dict()
+    if hasattr(net, 'params'): return {str(i): p for i, p in enumerate(net.params)}
     raise TypeError(f'net must be an nn.Module or a model with a `params` list, got {type(net).__name__}')
+
+def _model_tensors(net) -> dict:
+    "What a checkpoint stores of the model, on the CPU: {'state_dict': ...} for a module, {'params': [...]} for a functional model."
+    tensors = {k: v.detach().cpu() for k, v in model_tensors(net).items()}
+    return {'state_dict': tensors} if isinstance(net, nn.Module) else {'params': list(tensors.values())}
 
 def rng_states() -> dict:
     "The random number generators' states (torch, Python, and CUDA where there is one), as a checkpoint stores them."
     states = {'torch': torch.get_rng_state(), 'python': random.getstate()}
     if torch.cuda.is_available(): states['cuda'] = torch.cuda.get_rng_state_all()
     return states
+
+def set_rng_states(states: dict,  # from `rng_states`, in memory or read back from a checkpoint
+                  ):
+    "Put the generators back to `states`; CUDA's only where this machine has the same number of GPUs as the one that saved them."
+    torch.set_rng_state(states['torch'])
+    random.setstate(tuple(tuple(x) if isinstance(x, list) else x for x in states['python']))  # a file gives lists back
+    if 'cuda' in states and torch.cuda.is_available() and len(states['cuda']) == torch.cuda.device_count():
+        torch.cuda.set_rng_state_all(states['cuda'])
 
 # %% ../nbs/04_prediction.ipynb #0987fae7
 def _fsync_dir(directory):
@@ -504,10 +519,7 @@ def restore_training_state(path: str | Path,  # a file written by `save_checkpoi
         if ckpt['optimizer'] is None: raise ValueError(f'{str(path)!r} holds no optimizer state: it was saved with optimizer=None')
         try: optimizer.load_state_dict(ckpt['optimizer'])
         except (ValueError, KeyError) as e: raise ValueError(f'{str(path)!r}: the saved optimizer state does not fit this optimizer: {e}') from e
-    rng = ckpt['rng']
-    torch.set_rng_state(rng['torch'])
-    random.setstate(tuple(tuple(x) if isinstance(x, list) else x for x in rng['python']))
-    if 'cuda' in rng and torch.cuda.is_available() and len(rng['cuda']) == torch.cuda.device_count(): torch.cuda.set_rng_state_all(rng['cuda'])
+    set_rng_states(ckpt['rng'])
     return ckpt['epoch']
 
 # %% ../nbs/04_prediction.ipynb #b81a07c4
