@@ -8,7 +8,7 @@ __all__ = ['MODELS', 'DEFAULTS', 'PREFIX', 'CLIError', 'read_split', 'model_spec
            'build_parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #c0700004
-import argparse, contextlib, hashlib, json, math, os, random, sys, time, warnings
+import argparse, contextlib, hashlib, json, math, os, random, signal, sys, threading, time, warnings
 from pathlib import Path
 
 import torch
@@ -193,11 +193,25 @@ def _default_prefix(vocab: Vocab, train_text: str, token: str) -> str:
 
 def _check_out(path, flag='--out') -> Path:
     "Refuse, before anything is trained, an output path that could not be written or would destroy something else."
+    if str(path) == '': raise CLIError(f"{flag} '' is an empty path (an unset shell variable?): give a file name, e.g. {flag} {'metrics.json' if 'json' in flag else 'model.ckpt'}")
     p = Path(path)
     if p.is_dir(): raise CLIError(f'{flag} {str(path)!r} is a directory: give a file name inside it, e.g. {str(p / "model.ckpt")!r}')
     if not p.parent.is_dir(): raise CLIError(f'{flag} {str(path)!r}: the directory {str(p.parent)!r} does not exist: create it first')
     if not os.access(p.parent, os.W_OK): raise CLIError(f'{flag} {str(path)!r}: the directory {str(p.parent)!r} is not writable')
     return p
+
+def _same_file(a, b) -> bool:
+    a, b = Path(a), Path(b)
+    try: return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError: return False
+
+def _check_paths(args, path: Path):
+    "Refuse an output that is also an input of the run, or the other output: it would be overwritten (--resume may be --out)."
+    outputs = [('--out', path)] + ([('--metrics-json', args.metrics_json)] if args.metrics_json else [])
+    inputs = [('TEXT_FILE', args.text)] * bool(args.text) + [('--resume', args.resume)] * bool(args.resume)
+    for (f, a), (g, b) in [(o, i) for o in outputs for i in inputs] + [(o, outputs[0]) for o in outputs[1:]]:
+        if _same_file(a, b) and not (f == '--out' and g == '--resume'):
+            raise CLIError(f'{f} {str(a)!r} is also the {g}: the run would overwrite it; choose another file for {f}')
 
 def _check_overwrite(p: Path):
     if p.exists():
@@ -229,15 +243,32 @@ def _data_of(config: dict, flag: str) -> tuple[str, str]:
     return read_split(path, config['clean'], config['val_fraction'])
 
 class _Interrupted(Exception):
-    "Ctrl-C during training, already handled (the last finished epoch saved, the user told): `main` returns 130."
+    "Training stopped by a signal, already handled (the last finished epoch saved, the user told): `main` returns `code`."
+    def __init__(self, code: int): super().__init__(code); self.code = code
+
+class _Stop(KeyboardInterrupt):
+    "SIGTERM or SIGHUP, raised where training is, as Ctrl-C raises KeyboardInterrupt."
+    def __init__(self, signum: int): super().__init__(signum); self.signum = signum
+
+@contextlib.contextmanager
+def _stop_signals():
+    "SIGTERM (kill, docker stop, Slurm, systemd) and SIGHUP (the terminal closed) stop training as Ctrl-C does (main thread only)."
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    def stop(signum, frame): raise _Stop(signum)
+    old = {s: signal.signal(s, stop) for s in (getattr(signal, n) for n in ('SIGTERM', 'SIGHUP') if hasattr(signal, n))}
+    try: yield
+    finally:
+        for s, handler in old.items(): signal.signal(s, handler)
 
 def run_train(args) -> int:
     "The train command: data, model, training with callbacks, checkpoint, report. 0 on success; after Ctrl-C, `main` returns 130."
     ranks = ranks_from_env()
     t0, out = time.perf_counter(), sys.stdout if ranks.is_main else None
     device = rank_device(_device(args.device), ranks)
-    path = _check_out(args.out or args.resume or DEFAULTS['out'])
-    if args.metrics_json: _check_out(args.metrics_json, '--metrics-json')
+    if args.resume == '': raise CLIError("--resume '' is an empty path (an unset shell variable?): give the checkpoint to continue")
+    path = _check_out(args.out if args.out is not None else args.resume or DEFAULTS['out'])
+    if args.metrics_json is not None: _check_out(args.metrics_json, '--metrics-json')
+    _check_paths(args, path)
     if args.resume:
         ckpt = load_checkpoint(args.resume)
         config, vocab, start = ckpt['config'], vocab_from_tokens(ckpt['vocab']['tokens']), ckpt['epoch'] or 0
@@ -269,12 +300,15 @@ def run_train(args) -> int:
         tracker = Tracker(net, optimizer, epochs, start, config['patience'], meta, out, token_level(vocab))
         saver = [periodic_saver(args.save_every, path, tracker, net, optimizer, vocab, config)] if ranks.is_main else []  # rank 0 writes
         callbacks = ([reduce_metrics(*shards, device)] if ranks.world_size > 1 else []) + [tracker, *saver]  # the reduction first
-        try: fit(model, *shards, optimizer, epochs - start, config['clip'], device, callbacks)
-        except KeyboardInterrupt:
+        try:
+            with _stop_signals(): fit(model, *shards, optimizer, epochs - start, config['clip'], device, callbacks)
+        except KeyboardInterrupt as e:  # Ctrl-C, SIGTERM or SIGHUP
             if ranks.is_main: save_state(path, tracker.last, net, optimizer, vocab, config)
+            signum = getattr(e, 'signum', signal.SIGINT)
             done = f'saved epoch {tracker.epoch} to {str(path)!r}; continue with --resume {str(path)!r}' if tracker.last else 'no epoch was completed: nothing saved'
-            print(f'rnn_nb train: interrupted: {done}', file=sys.stderr)
-            raise _Interrupted from None  # out of the group without its barrier: the other processes may be mid-step
+            how = 'interrupted' if signum == signal.SIGINT else f'stopped by {signal.Signals(signum).name}'
+            print(f'rnn_nb train: {how}: {done}', file=sys.stderr)
+            raise _Interrupted(128 + signum) from None  # out of the group without its barrier: the others may be mid-step
         if not ranks.is_main: return 0  # rank 0 alone saves, measures and reports; the others wait for it at the group's barrier
         save_state(path, tracker.best or tracker.last, net, optimizer, vocab, config)
         r = dict(unit=token_level(vocab), epochs_done=tracker.epoch, best_epoch=tracker.meta['best_epoch'], seconds=time.perf_counter() - t0,
@@ -394,7 +428,7 @@ def build_parser() -> argparse.ArgumentParser:
 # %% ../nbs/09_cli.ipynb #c0700031
 def main(argv: list[str] | None = None,  # the arguments after the program name; None: sys.argv[1:]
         ) -> int:
-    "Run the command line; return the exit status (0 ok, 2 bad input, 130 interrupted). Errors are one line on stderr."
+    "Run the command line; return the exit status (0 ok, 2 bad input, 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP). Errors are one line on stderr."
     with quiet_unless_main(): return _main(argv)
 
 def _main(argv):
@@ -405,7 +439,7 @@ def _main(argv):
     except (ValueError, TypeError, OSError) as e:  # bad input, from the parser or the library: nothing broader
         print(f'rnn_nb: error: {_one_line(e)}', file=sys.stderr)
         return 2
-    except _Interrupted: return 130  # `run_train` saved and said so
+    except _Interrupted as e: return e.code  # `run_train` saved and said so: 130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP)
     except KeyboardInterrupt:
         print('rnn_nb: interrupted', file=sys.stderr)
         return 130

@@ -10,7 +10,7 @@ __all__ = ['NGRAM_METHODS', 'FORMAT_VERSION', 'bits_from_perplexity', 'perplexit
            'checkpoint_callback']
 
 # %% ../nbs/04_prediction.ipynb #8906ef68
-import collections, contextlib, dataclasses, io, itertools, math, os, random, tempfile
+import collections, contextlib, dataclasses, io, itertools, math, os, random, stat, tempfile
 from pathlib import Path
 
 import torch
@@ -421,20 +421,42 @@ def _fsync_dir(directory):
     except OSError: pass
     finally: os.close(fd)
 
+def _file_mode(path: Path) -> int:
+    "The mode a new file at `path` should get: the replaced file's, else what the umask leaves of 0o666 (as `open` gives)."
+    try: return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError: pass
+    umask = os.umask(0); os.umask(umask)  # reading the umask means setting it: put it straight back
+    return 0o666 & ~umask
+
+def _write_error(code: int | None, message: str) -> OSError:
+    "An OSError that reads as `message` alone (no '[Errno N]' before it) and still carries the error number `code`."
+    e = OSError(message); e.errno = code
+    return e
+
+def _os_error(e: BaseException) -> OSError | None:
+    "The OSError behind `e`, if any: torch's zip writer reports a failed write (a full disk) as a RuntimeError raised from it."
+    while e is not None and not isinstance(e, OSError): e = e.__cause__ or e.__context__
+    return e
+
 def atomic_write(path: str | Path,  # the file to write or replace; its directory must exist
                  write,  # called with a binary file object, open on a temp file in the same directory
                 ):
     "Write a file so that `path` always holds its old content or the complete new one: temp file, flush, fsync, os.replace."
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
+    mode = _file_mode(path)
+    try: fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
+    except OSError as e: raise _write_error(e.errno, f'cannot write {str(path)!r}: {e.strerror}') from None
     try:
+        os.chmod(tmp, mode)  # mkstemp makes 0o600 whatever the umask
         with os.fdopen(fd, 'wb') as f:
             write(f)
             f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)  # atomic: `path` is the old file or the new one, never half of one
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(OSError): os.unlink(tmp)
-        raise
+        if (err := _os_error(e)) is None: raise
+        kept = 'the previous file is unchanged' if path.exists() else 'nothing was written'
+        raise _write_error(err.errno, f'cannot write {str(path)!r}: {err.strerror or err}; {kept}') from None
     _fsync_dir(path.parent)
 
 # %% ../nbs/04_prediction.ipynb #08e06c0c
