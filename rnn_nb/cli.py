@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['MODELS', 'DEFAULTS', 'PREFIX', 'CLIError', 'read_split', 'model_spec', 'make_model', 'final_metrics', 'best_baseline',
-           'sample_text', 'report', 'write_json', 'train_config', 'run_train', 'run_generate', 'run_evaluate',
-           'build_parser', 'main']
+           'sample_text', 'report', 'plain_json', 'write_json', 'train_config', 'run_train', 'run_generate',
+           'run_evaluate', 'given_options', 'build_parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #c0700004
 import argparse, contextlib, hashlib, json, math, os, random, signal, sys, threading, time, warnings
@@ -176,9 +176,16 @@ def report(r: dict, out):
               f"(perplexity {2 ** b['best_ngram_bits']:.3f}); unigram {b['unigram_bits']:.3f}, uniform {b['uniform_bits']:.3f}", file=out)
     print(f"sample: {r['sample']}", file=out, flush=True)
 
+def plain_json(data):
+    "`data` with every float that JSON cannot hold (inf, nan) as None (null), so that any JSON reader accepts the output."
+    if isinstance(data, float) and not math.isfinite(data): return None
+    if isinstance(data, dict): return {k: plain_json(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)): return [plain_json(v) for v in data]
+    return data
+
 def write_json(path, data: dict):
     "Write `data` as JSON to `path`, atomically and durably, through chapter 04's `atomic_write`."
-    atomic_write(path, lambda f: f.write((json.dumps(data, indent=1) + '\n').encode('utf-8')))
+    atomic_write(path, lambda f: f.write((json.dumps(plain_json(data), indent=1, allow_nan=False) + '\n').encode('utf-8')))
 
 # %% ../nbs/09_cli.ipynb #c0700026
 DEFAULTS = dict(model='gru', embed_dim=0, hidden=256, layers=1, dropout=0.0, steps=64, batch=32, optimizer='adam', lr=0.005,
@@ -212,6 +219,18 @@ def _check_paths(args, path: Path):
     for (f, a), (g, b) in [(o, i) for o in outputs for i in inputs] + [(o, outputs[0]) for o in outputs[1:]]:
         if _same_file(a, b) and not (f == '--out' and g == '--resume'):
             raise CLIError(f'{f} {str(a)!r} is also the {g}: the run would overwrite it; choose another file for {f}')
+
+_RESUME_OWN = {'text': 'TEXT_FILE', 'model': '--model', 'embed_dim': '--embed-dim', 'hidden': '--hidden', 'layers': '--layers',
+               'dropout': '--dropout', 'precision': '--precision', 'token': '--token', 'clean': '--clean', 'val_fraction': '--val-fraction',
+               'steps': '--steps', 'batch': '--batch', 'optimizer': '--optimizer', 'lr': '--lr', 'clip': '--clip', 'patience': '--patience',
+               'seed': '--seed'}  # what a resumed run takes from its checkpoint
+
+def _check_resume_flags(args):
+    "Refuse flags that --resume would ignore (the checkpoint's own settings win), naming each, instead of ignoring them silently."
+    ignored = [flag for dest, flag in _RESUME_OWN.items() if dest in getattr(args, 'given', ())]
+    if ignored: raise CLIError(f"--resume {args.resume!r} continues that run with its own text and settings, so {', '.join(ignored)} "
+                               'would be ignored: drop them (--epochs, --out, --save-every, --metrics-json and --device may change), '
+                               'or start a new run without --resume')
 
 def _check_overwrite(p: Path):
     if p.exists():
@@ -266,6 +285,7 @@ def run_train(args) -> int:
     t0, out = time.perf_counter(), sys.stdout if ranks.is_main else None
     device = rank_device(_device(args.device), ranks)
     if args.resume == '': raise CLIError("--resume '' is an empty path (an unset shell variable?): give the checkpoint to continue")
+    if args.resume: _check_resume_flags(args)
     path = _check_out(args.out if args.out is not None else args.resume or DEFAULTS['out'])
     if args.metrics_json is not None: _check_out(args.metrics_json, '--metrics-json')
     _check_paths(args, path)
@@ -276,7 +296,7 @@ def run_train(args) -> int:
     else:
         train_text, val_text = read_split(args.text, args.clean, args.val_fraction)
         vocab, start = Vocab(_tokens(train_text, args.token)), 0
-        config = train_config(args, len(vocab))
+        config = {**train_config(args, len(vocab)), 'prefix': _default_prefix(vocab, train_text, args.token)}  # generate's default
     if not (args.resume and path.resolve() == Path(args.resume).resolve()): _check_overwrite(path)
     epochs = args.epochs or config.get('epochs') or DEFAULTS['epochs']
     if epochs <= start: raise CLIError(f'{args.resume!r} has trained {start} epochs already: pass --epochs larger than {start} to train on')
@@ -314,7 +334,8 @@ def run_train(args) -> int:
         r = dict(unit=token_level(vocab), epochs_done=tracker.epoch, best_epoch=tracker.meta['best_epoch'], seconds=time.perf_counter() - t0,
                  device=str(device), processes=ranks.world_size, checkpoint=str(path), **final_metrics(net, train_iter, val_text, vocab, device),
                  baseline=best_baseline(train_text, val_text, vocab), history=tracker.meta['history'], config=config)
-        r['sample'] = sample_text(net, vocab, device, _default_prefix(vocab, train_text, config['token']), seed=config['seed'])
+        prefix = config.get('prefix') or _default_prefix(vocab, train_text, config['token'])  # older checkpoints have none
+        r['sample'] = sample_text(net, vocab, device, prefix, seed=config['seed'])
         report(r, out)
         if args.metrics_json: write_json(args.metrics_json, r)
     return 0
@@ -330,10 +351,11 @@ def run_generate(args) -> int:
     "The generate command: samples from a checkpoint."
     device = _device(args.device)
     net, vocab, config = load_model(args.checkpoint, device)
-    prefix = _prefix(args.prefix, config.get('clean') or 'none')
+    typed = args.prefix if 'prefix' in getattr(args, 'given', {'prefix'}) else config.get('prefix', PREFIX)  # the run's own prefix
+    prefix = _prefix(typed, config.get('clean') or 'none')
     gen = torch.Generator().manual_seed(args.seed)
     for text in generate(prefix, args.num_preds, net, vocab, device, args.temperature, args.top_k, args.top_p, args.num_samples, gen):
-        print(text)
+        _flush_stdout(text + '\n')  # each sample as soon as it is there; a full disk or a closed pipe is reported
     return 0
 
 def run_evaluate(args) -> int:
@@ -351,7 +373,7 @@ def run_evaluate(args) -> int:
     out = {'checkpoint': str(args.checkpoint), 'text': args.text or f"validation split of {config['data'] or 'the bundled Time Machine'}",
            'perplexity': res.perplexity, f'bits_per_{unit}': res.bits_per_token, 'tokens_scored': res.tokens,
            'oov': res.oov, 'oov_tokens': res.oov_tokens, **(best_baseline(train_text, text, vocab) if train_text else {})}
-    if args.json: print(json.dumps(out, indent=1)); return 0
+    if args.json: print(json.dumps(plain_json(out), indent=1, allow_nan=False)); return 0
     print(f"{out['text']}: perplexity {res.perplexity:.3f}, {res.bits_per_token:.3f} bits/{unit} over {res.tokens:,} {unit}s")
     print(f"{res.oov:,} {unit}s outside the vocabulary" + (f" (counted, not scored): {res.oov_tokens[:20]}" if res.oov else ''))
     if 'best_ngram' in out:
@@ -397,7 +419,7 @@ def _add_train(sub):
 def _add_generate(sub):
     p = sub.add_parser('generate', help='sample text from a checkpoint', description='Continue a prefix with text sampled from a trained model.')
     p.add_argument('checkpoint', metavar='CKPT', help='a checkpoint written by rnn_nb train')
-    p.add_argument('--prefix', default=PREFIX, help=f"the text to continue, cleaned as the training text was (default: {PREFIX!r})")
+    p.add_argument('--prefix', default=PREFIX, help=f"the text to continue, cleaned as the training text was (default: the prefix of the run's own sample; {PREFIX!r} for the bundled book)")
     p.add_argument('--num-preds', type=_int_at_least(0), default=100, help='tokens to generate after the prefix (default: 100)')
     p.add_argument('--temperature', type=_number(0), default=0.8, help='0: greedy; < 1 sharper, > 1 flatter than the model (default: 0.8)')
     p.add_argument('--top-k', type=_int_at_least(1), default=None, help='sample among the k most likely tokens only (default: all)')
@@ -417,10 +439,24 @@ def _add_evaluate(sub):
     p.add_argument('--device', default='auto', help='auto, cpu, cuda or cuda:N (default: auto)')
     p.set_defaults(func=run_evaluate)
 
+def given_options(argv: list[str],  # the arguments after the program name
+                 ) -> set[str]:
+    "The `dest`s that `argv` sets itself, defaults left out: what the user typed, even where it equals the default."
+    p = build_parser()
+    parsers = [p] + [s for a in p._actions if isinstance(a, argparse._SubParsersAction) for s in a.choices.values()]
+    for a in (a for q in parsers for a in q._actions): a.default = argparse.SUPPRESS  # only what argv sets stays
+    return set(vars(p.parse_args(argv))) - {'command', 'func'}
+
+class _Version(argparse.Action):
+    "--version, printed with `print`: argparse's own version action swallows a failed write (`> /dev/full` would exit 0)."
+    def __call__(self, parser, namespace, values, option_string=None):
+        _flush_stdout(f'rnn_nb {rnn_nb.__version__}\n')
+        parser.exit()
+
 def build_parser() -> argparse.ArgumentParser:
     "The `rnn_nb` command line: train, generate, evaluate, --version."
     p = _Parser(prog='rnn_nb', description='Character-level RNN language models on The Time Machine (or any UTF-8 text).')
-    p.add_argument('--version', action='version', version=f'rnn_nb {rnn_nb.__version__}')
+    p.add_argument('--version', action=_Version, nargs=0, help="show program's version number and exit")
     sub = p.add_subparsers(dest='command', required=True, metavar='{train,generate,evaluate}')
     for add in (_add_train, _add_generate, _add_evaluate): add(sub)
     return p
@@ -428,14 +464,31 @@ def build_parser() -> argparse.ArgumentParser:
 # %% ../nbs/09_cli.ipynb #c0700031
 def main(argv: list[str] | None = None,  # the arguments after the program name; None: sys.argv[1:]
         ) -> int:
-    "Run the command line; return the exit status (0 ok, 2 bad input, 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP). Errors are one line on stderr."
+    "Run the command line; return the exit status (0 ok, 2 error, 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 141 output pipe closed). Errors: one line on stderr."
     with quiet_unless_main(): return _main(argv)
+
+def _closed_pipe() -> int:
+    "The reader of our output went away (`rnn_nb generate ... | head`): stop quietly, as Unix tools do, with 128 + SIGPIPE."
+    with contextlib.suppress(OSError, ValueError): os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no 2nd error at exit
+    return 141
+
+def _flush_stdout(text: str = ''):
+    "Write `text` and flush standard output now, so that a full disk shows as an error here rather than passing unreported at exit."
+    try: sys.stdout.write(text); sys.stdout.flush()
+    except BrokenPipeError: raise
+    except OSError as e: raise OSError(f'cannot write to standard output: {e.strerror or e}') from None  # e.g. `> /dev/full`
 
 def _main(argv):
     try:
+        argv = sys.argv[1:] if argv is None else argv
         try: args = build_parser().parse_args(argv)
-        except SystemExit as e: return e.code if isinstance(e.code, int) else 0  # --help, --version
-        with _warnings_to_stderr(): return args.func(args)
+        except SystemExit as e: rc = e.code if isinstance(e.code, int) else 0  # --help, --version
+        else:
+            args.given = given_options(argv)
+            with _warnings_to_stderr(): rc = args.func(args)
+        _flush_stdout()
+        return rc
+    except BrokenPipeError: return _closed_pipe()
     except (ValueError, TypeError, OSError) as e:  # bad input, from the parser or the library: nothing broader
         print(f'rnn_nb: error: {_one_line(e)}', file=sys.stderr)
         return 2

@@ -485,25 +485,53 @@ def save_checkpoint(path: str | Path,  # the checkpoint file; its directory must
 # %% ../nbs/04_prediction.ipynb #c813b13e
 _REQUIRED = ('format_version', 'model_kind', 'model_kwargs', 'vocab', 'config', 'epoch', 'optimizer', 'rng')
 
+def _is(value, kind) -> bool: return isinstance(value, kind) and not (isinstance(value, bool) and kind in (int, float))
+
+_FIELDS = {'model_kind': str, 'model_kwargs': dict, 'config': dict, 'vocab': dict, 'rng': dict}
+
+def _check_schema(ckpt: dict, path: Path):
+    "Every field of a checkpoint has the type `save_checkpoint` writes, and the vocabulary fits the weights: else name the field."
+    bad = lambda field, what: ValueError(f'{str(path)!r} is a damaged checkpoint: its {field} {what}')
+    for key, kind in _FIELDS.items():
+        if not _is(ckpt[key], kind): raise bad(key, f'is a {type(ckpt[key]).__name__}, not a {kind.__name__}')
+    if ckpt['epoch'] is not None and not (_is(ckpt['epoch'], int) and ckpt['epoch'] >= 0): raise bad('epoch', f'is {ckpt["epoch"]!r}, not an int >= 0')
+    if ckpt['optimizer'] is not None and not _is(ckpt['optimizer'], dict): raise bad('optimizer', 'state is not a dict')
+    tokens = ckpt['vocab'].get('tokens')
+    if not (_is(tokens, list) and tokens and all(_is(t, str) for t in tokens) and len(set(tokens)) == len(tokens)):
+        raise bad("vocab['tokens']", 'is not a non-empty list of distinct str')
+    size = ckpt['model_kwargs'].get('vocab_size')
+    if size is not None and size != len(tokens):
+        raise bad('vocabulary', f'has {len(tokens)} tokens, but its model was built for vocab_size={size!r}')
+    tensors = ckpt['state_dict'] if 'state_dict' in ckpt else dict(enumerate(ckpt['params'])) if _is(ckpt['params'], list) else None
+    if not _is(tensors, dict) or not all(torch.is_tensor(t) for t in tensors.values()): raise bad('weights', 'are not a set of tensors')
+    nonfinite = [str(k) for k, t in tensors.items() if t.is_floating_point() and not torch.isfinite(t).all()]
+    if nonfinite: raise bad('weights', f'hold NaN or infinite values (in {nonfinite[:3]}): the run that wrote it diverged')
+    if not (torch.is_tensor(ckpt['rng'].get('torch')) and _is(ckpt['rng'].get('python'), (list, tuple))): raise bad('rng', 'states are malformed')
+
 def load_checkpoint(path: str | Path,  # a file written by `save_checkpoint`
                    ) -> dict:
     "The checkpoint at `path`, read safely (`weights_only=True`) and checked; clear errors otherwise."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f'checkpoint {str(path)!r} does not exist')
+    if not path.exists(): raise FileNotFoundError(f'checkpoint {str(path)!r} does not exist')
+    if path.is_dir(): raise IsADirectoryError(f'checkpoint {str(path)!r} is a directory: give the checkpoint file inside it')
+    if not path.is_file(): raise ValueError(f'checkpoint {str(path)!r} is not a regular file (a device or a pipe): give a checkpoint file')
     data = path.read_bytes()  # errors of the file system (permissions) stay OSErrors; what follows only parses bytes
     try: ckpt = torch.load(io.BytesIO(data), map_location='cpu', weights_only=True)
     except Exception as e:  # UnpicklingError, EOFError, RuntimeError, and for other damage IndexError, OSError...: all the file's fault
-        detail = str(e).strip().splitlines()[0][:200] if str(e).strip() else ''
-        if 'weights only load failed' in detail.lower():  # torch's own text goes on to explain how to load it unsafely: not ours to suggest
+        detail = f'{type(e).__name__}: {str(e).strip().splitlines()[0]}' if str(e).strip() else type(e).__name__
+        if not data.startswith((b'PK', b'\x80')):  # neither a zip archive (torch.save) nor a pickle (torch's legacy format)
+            detail = 'it is not a zip archive, which is what torch.save writes (a text or JSON file?)'
+        elif 'weights only load failed' in detail.lower():  # torch's own text goes on to explain how to load it unsafely: not ours to suggest
             detail = 'refused: it holds Python objects whose unpickling could run code; load only files written by save_checkpoint'
         raise ValueError(f'{str(path)!r} is not a readable checkpoint (truncated, corrupted, not a checkpoint, or holding objects '
-                         f'other than tensors and plain values): {type(e).__name__}: {detail}') from e
+                         f'other than tensors and plain values): {detail}') from e
     if not isinstance(ckpt, dict) or 'format_version' not in ckpt:
         raise ValueError(f'{str(path)!r} is not an rnn_nb checkpoint: it holds a {type(ckpt).__name__} without a format_version')
     if ckpt['format_version'] != FORMAT_VERSION:
         raise ValueError(f"{str(path)!r} has format_version={ckpt['format_version']!r}; this version of rnn_nb reads format_version={FORMAT_VERSION}")
     missing = [k for k in _REQUIRED if k not in ckpt] + ([] if 'state_dict' in ckpt or 'params' in ckpt else ['state_dict or params'])
     if missing: raise ValueError(f'{str(path)!r} is an incomplete checkpoint: it has no {missing}')
+    _check_schema(ckpt, path)
     if ckpt['model_kind'] not in _BUILDERS:
         raise ValueError(f"{str(path)!r} holds a model of kind {ckpt['model_kind']!r}, which is not registered (registered: "
                          f'{registered_models()}): import the module that registers it (e.g. rnn_nb.concise) before loading')
