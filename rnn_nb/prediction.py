@@ -19,6 +19,7 @@ from torch.nn import functional as F
 
 from .data import Vocab, check_int, clean_line, read_time_machine
 from .scratch import RNNModelScratch, RNNScratch, RNNLMScratch, RNNModelFast, as_lm, check_num_preds, eval_mode, prefix_ids, token_level, warm_up
+from .clipping import model_parameters
 from .training import perplexity
 
 # %% ../nbs/04_prediction.ipynb #2cdfcae9
@@ -257,7 +258,8 @@ def _check_sampling(temperature, top_k, top_p, num_samples=1):
 
 def _probs(logits, temperature, top_k, top_p):
     if temperature == 0: return F.one_hot(logits.argmax(dim=-1), logits.shape[-1]).to(logits.dtype)  # greedy
-    logits = logits.float() / temperature
+    logits = logits.float()
+    logits = (logits - logits.max(dim=-1, keepdim=True).values) / temperature  # <= 0: no overflow at a tiny temperature
     if top_k is not None and top_k < logits.shape[-1]:
         values, idx = logits.topk(top_k, dim=-1)  # exactly k tokens, ties broken by position
         logits = torch.full_like(logits, -math.inf).scatter(-1, idx, values)
@@ -265,7 +267,9 @@ def _probs(logits, temperature, top_k, top_p):
     if top_p is not None and top_p < 1:
         sorted_p, order = probs.sort(dim=-1, descending=True)
         before = sorted_p.cumsum(dim=-1) - sorted_p  # mass of the tokens ranked above each one
-        sorted_p = sorted_p.masked_fill(before >= top_p, 0.0)  # keep tokens until the mass reaches top_p; the first always stays
+        drop = before >= top_p  # keep tokens until the mass reaches top_p...
+        drop[..., 0] = False  # ...and the most likely one always (a top_p below float32's smallest value compares as 0)
+        sorted_p = sorted_p.masked_fill(drop, 0.0)
         probs = torch.zeros_like(probs).scatter(-1, order, sorted_p)
         probs = probs / probs.sum(dim=-1, keepdim=True)
     return probs
@@ -337,14 +341,31 @@ def registered_models() -> list[str]:
     "The kinds `build_model` knows, sorted."
     return sorted(_BUILDERS)
 
+def _memory_bytes() -> int | None:
+    "This machine's physical memory, where the OS tells (POSIX); None elsewhere."
+    try: return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+    except (AttributeError, ValueError, OSError): return None
+
+def _check_size(kind: str, model_kwargs: dict):
+    "Count the parameters on torch's 'meta' device (shapes only, no memory) and refuse a model whose float32 weights exceed memory."
+    try:
+        with torch.device('meta'): n = sum(p.numel() for p in model_parameters(_BUILDERS[kind](**model_kwargs, device='meta')))
+    except RuntimeError: n = math.inf  # sizes so large that torch's own arithmetic overflows
+    need, have = 4 * n, _memory_bytes()
+    if have is not None and need > have:
+        size = 'more parameters than torch can size' if n == math.inf else f'{n:.3g} parameters, {need / 2**30:,.0f} GiB of float32 weights'
+        raise ValueError(f'a {kind!r} model built with {model_kwargs} has {size} before any training, and this machine has '
+                         f'{have / 2**30:,.0f} GiB of memory: make it smaller (e.g. num_hiddens)')
+
 def build_model(kind: str,  # a registered kind
                 device: str | torch.device = 'cpu',  # where the parameters are created
                 **model_kwargs,  # the builder's arguments, e.g. vocab_size=28, num_hiddens=512
                ):
-    "A new model of kind `kind`, built by its registered builder."
+    "A new model of kind `kind`, built by its registered builder; refused, before anything is allocated, if its weights cannot fit."
     if kind not in _BUILDERS:
         raise ValueError(f'model_kind={kind!r} is not registered: the registered kinds are {registered_models()}; '
                          'import the module that registers it (e.g. rnn_nb.concise) before loading')
+    _check_size(kind, model_kwargs)
     return _BUILDERS[kind](**model_kwargs, device=device)
 
 # %% ../nbs/04_prediction.ipynb #30cf0284
@@ -471,6 +492,7 @@ def save_checkpoint(path: str | Path,  # the checkpoint file; its directory must
     path = Path(path)
     if not path.parent.is_dir(): raise FileNotFoundError(f'the directory of path={str(path)!r} does not exist: create it first')
     if not isinstance(config, dict): raise TypeError(f'config must be a dict, got {type(config).__name__}')
+    if epoch is not None: check_int('epoch', epoch, 0)
     for key in ('model_kind', 'model_kwargs'):
         if key not in config: raise ValueError(f"config has no {key!r}: it must name the model kind and the arguments to build it")
     if config['model_kind'] not in _BUILDERS: build_model(config['model_kind'])  # raises: not registered, so never loadable
@@ -568,7 +590,8 @@ def restore_training_state(path: str | Path,  # a file written by `save_checkpoi
     if optimizer is not None:
         if ckpt['optimizer'] is None: raise ValueError(f'{str(path)!r} holds no optimizer state: it was saved with optimizer=None')
         try: optimizer.load_state_dict(ckpt['optimizer'])
-        except (ValueError, KeyError) as e: raise ValueError(f'{str(path)!r}: the saved optimizer state does not fit this optimizer: {e}') from e
+        except (ValueError, KeyError, TypeError, IndexError) as e:  # damaged, or another optimizer's
+            raise ValueError(f'{str(path)!r}: the saved optimizer state does not fit this optimizer: {type(e).__name__}: {e}') from e
     set_rng_states(ckpt['rng'])
     return ckpt['epoch']
 

@@ -245,6 +245,7 @@ def eval_mode(net):  # a model keeping the contract: an nn.Module, or a function
 # %% ../nbs/01_scratch.ipynb #d74da09e
 def token_level(vocab: Vocab) -> str:
     "'char' if every token but the special ones (`<unk>`, `<pad>`, ...) is one character long, else 'word'."
+    if not isinstance(vocab, Vocab): raise TypeError(f'vocab must be a Vocab (e.g. from load_model), got {type(vocab).__name__}: {vocab!r}')
     special = lambda tok: len(tok) > 2 and tok[0] == '<' and tok[-1] == '>'
     return 'char' if all(len(tok) == 1 for tok in vocab.idx_to_token if not special(tok)) else 'word'
 
@@ -254,6 +255,7 @@ def prefix_ids(prefix: str,  # the text to encode
                unknown: str,  # 'error': tokens outside the vocabulary raise; 'unk': they map to <unk>
               ) -> tuple:
     "(token ids, 'char' or 'word') for `prefix`, cleaned as `clean` says; unknown tokens raise, or map to <unk> with unknown='unk'."
+    if not isinstance(prefix, str): raise TypeError(f'prefix must be a str, got {type(prefix).__name__}: {prefix!r}')
     if unknown not in ('error', 'unk'): raise ValueError(f"unknown={unknown!r} is not supported: use 'error' or 'unk'")
     level = token_level(vocab)
     text = prefix if clean is None else clean_line(prefix, clean)
