@@ -8,7 +8,7 @@ __all__ = ['FLOAT32_MAX', 'SEED_MAX', 'MODELS', 'DEFAULTS', 'PREFIX', 'MAX_GENER
            'train_config', 'run_train', 'run_generate', 'run_evaluate', 'given_options', 'build_parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #c0700004
-import argparse, contextlib, hashlib, json, math, os, random, signal, sys, threading, time, warnings
+import argparse, contextlib, hashlib, json, math, os, random, re, signal, sys, threading, time, warnings
 from pathlib import Path
 
 import torch
@@ -34,16 +34,20 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):
         raise CLIError(f"{message} (see '{self.prog} --help')")
 
-def _one_line(e: BaseException) -> str:
-    "The message of `e` on one line."
+_CLI_WORDS = [(r"\(or path=None for the bundled Time Machine\)", "(or no TEXT_FILE, for the bundled Time Machine)"),
+              (r"\bpath=('[^']*')", r"\1"), (r"clean='(d2l|none)'", r"--clean \1")]  # the library's argument names, in flags
+
+def _one_line(e: BaseException | str) -> str:
+    "The message of `e` on one line, in the command line's words: the one place where library wording becomes CLI wording."
     msg = ' '.join(str(e).split()) or type(e).__name__
+    for pattern, words in _CLI_WORDS: msg = re.sub(pattern, words, msg)
     return msg if not isinstance(e, OSError) or e.filename is None or str(e.filename) in msg else f'{msg}: {e.filename}'
 
 @contextlib.contextmanager
 def _warnings_to_stderr(prog='rnn_nb'):
     "Show every warning at once as one line 'rnn_nb: warning: ...' on stderr, as the errors are shown."
     def show(message, category, filename, lineno, file=None, line=None):
-        print(f'{prog}: warning: {_one_line(message)}'.replace("clean='none'", '--clean none'), file=sys.stderr, flush=True)
+        print(f'{prog}: warning: {_one_line(message)}', file=sys.stderr, flush=True)
     with warnings.catch_warnings():
         warnings.simplefilter('default')
         warnings.filterwarnings('ignore', message='Detected pickle protocol')  # torch.load on a file it then refuses: noise
@@ -351,6 +355,16 @@ def _prefix(prefix: str, clean: str) -> str:
     cleaned = clean_line(prefix, 'd2l')
     return cleaned + ' ' if cleaned and prefix[-1:].isspace() else cleaned
 
+def _check_prefix(typed: str, prefix: str, vocab: Vocab, clean: str):
+    "The prefix as cleaned must have tokens, all in the vocabulary; said with the prefix as typed, and advice the command can follow."
+    level = token_level(vocab)
+    tokens, units = (list(prefix), 'characters') if level == 'char' else (prefix.split(), 'words')
+    if not tokens:
+        why = ' after the cleaning its training text had (--clean d2l keeps letters and spaces)' if clean == 'd2l' else ''
+        raise CLIError(f'--prefix {typed!r} has no {units} left{why}: give a prefix with some')
+    missing = sorted({t for t in tokens if t not in vocab.token_to_idx})
+    if missing: raise CLIError(f'--prefix {typed!r} has {units} the model never saw: {missing[:10]}; use {units} of its training text')
+
 MAX_GENERATED = 10**8  # tokens: the samples are held in memory as Python ints until each is complete
 
 def run_generate(args) -> int:
@@ -362,6 +376,7 @@ def run_generate(args) -> int:
     net, vocab, config = load_model(args.checkpoint, device)
     typed = args.prefix if 'prefix' in getattr(args, 'given', {'prefix'}) else config.get('prefix', PREFIX)  # the run's own prefix
     prefix = _prefix(typed, config.get('clean') or 'none')
+    _check_prefix(typed, prefix, vocab, config.get('clean') or 'none')
     gen = torch.Generator().manual_seed(args.seed)
     for text in generate(prefix, args.num_preds, net, vocab, device, args.temperature, args.top_k, args.top_p, args.num_samples, gen):
         _flush_stdout(text + '\n')  # each sample as soon as it is there; a full disk or a closed pipe is reported
@@ -376,8 +391,18 @@ def run_evaluate(args) -> int:
         if args.text is None: raise
         train_text = val_text = None
         print(f'rnn_nb evaluate: note: no baselines: {_one_line(e)}', file=sys.stderr)
-    text = val_text if args.text is None else ''.join(read_time_machine(args.text, config.get('clean') or 'none'))
-    res = evaluate(net, text, vocab, device)
+    clean = config.get('clean') or 'none'
+    if args.text is None: text = val_text
+    else:
+        with warnings.catch_warnings():  # its advice, --clean none, is for train: evaluate cleans as the training run did
+            warnings.simplefilter('ignore')
+            text = ''.join(read_time_machine(args.text, clean))
+    try: res = evaluate(net, text, vocab, device)
+    except ValueError as e:
+        if args.text is None or 'needed to score anything' not in str(e): raise
+        units = 'characters' if token_level(vocab) == 'char' else 'words'
+        raise CLIError(f"{args.text!r} has too few {units} that the model knows, once cleaned as its training text was "
+                       f"(--clean {clean}), to score anything: evaluate it on a text like the training text") from None
     unit = res.level
     out = {'checkpoint': str(args.checkpoint), 'text': args.text or f"validation split of {config['data'] or 'the bundled Time Machine'}",
            'perplexity': res.perplexity, f'bits_per_{unit}': res.bits_per_token, 'tokens_scored': res.tokens,
