@@ -288,7 +288,7 @@ def _stop_signals():
         for s, handler in old.items(): signal.signal(s, handler)
 
 def run_train(args) -> int:
-    "The train command: data, model, training with callbacks, checkpoint, report. 0 on success; after Ctrl-C, `main` returns 130."
+    "The train command: data, model, training with callbacks, checkpoint, report. 0 on success; after a stop signal, `main` returns 128 + its number."
     ranks = ranks_from_env()
     t0, out = time.perf_counter(), sys.stdout if ranks.is_main else None
     device = rank_device(_device(args.device), ranks)
@@ -420,7 +420,8 @@ def _add_train(sub):
     d = DEFAULTS
     p = sub.add_parser('train', help='train a language model on a text file (default: the bundled Time Machine)',
                        description='Train a character (or word) language model, report held-out perplexity and bits/char next to '
-                       'the best n-gram baseline on the same split, and print a sample. Ctrl-C saves the last finished epoch and exits 130.')
+                       'the best n-gram baseline on the same split, and print a sample. Ctrl-C, SIGTERM and SIGHUP save the last finished epoch '
+                       'and exit 130, 143 and 129.')
     p.add_argument('text', nargs='?', metavar='TEXT_FILE', help='a UTF-8 text file (BOM and Windows line endings are fine); default: the bundled Time Machine')
     g = p.add_argument_group('model')
     g.add_argument('--model', choices=MODELS, default=d['model'], help=f"scratch: chapter 01's RNN from its equations; fast: the same, rearranged for speed; rnn, gru, lstm: torch's layers (chapter 05) (default: {d['model']})")
