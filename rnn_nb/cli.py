@@ -21,7 +21,7 @@ from .prediction import (evaluate, baseline_bits, generate, build_model, load_ch
                                registered_models, split_text, vocab_from_tokens, atomic_write)
 import rnn_nb.concise  # registers the kinds 'rnn', 'gru', 'lstm'
 import rnn_nb.embedding  # registers 'emb-rnn', 'emb-gru', 'emb-lstm'
-from .learner import OPTIMIZERS, Tracker, fit, make_loaders, make_optimizer, periodic_saver, save_state
+from .learner import OPTIMIZERS, STOP_SIGNALS, Tracker, fit, make_loaders, make_optimizer, periodic_saver, save_state
 from .distributed import (RankShard, distributed_model, process_group, quiet_unless_main, rank_device, ranks_from_env,
                                 reduce_metrics, seed_per_process)
 
@@ -282,7 +282,7 @@ def _stop_signals():
     "SIGTERM (kill, docker stop, Slurm, systemd) and SIGHUP (the terminal closed) stop training as Ctrl-C does (main thread only)."
     if threading.current_thread() is not threading.main_thread(): yield; return
     def stop(signum, frame): raise _Stop(signum)
-    old = {s: signal.signal(s, stop) for s in (getattr(signal, n) for n in ('SIGTERM', 'SIGHUP') if hasattr(signal, n))}
+    old = {s: signal.signal(s, stop) for s in STOP_SIGNALS if s != signal.SIGINT}  # chapter 08's list: Ctrl-C stays Python's own
     try: yield
     finally:
         for s, handler in old.items(): signal.signal(s, handler)
