@@ -14,7 +14,7 @@ from torch import nn
 from torch.profiler import ProfilerActivity, profile
 
 from rnn_nb.data import load_data_time_machine
-from rnn_nb.scratch import RNNModelFast
+from rnn_nb.fast import RNNModelFast
 from rnn_nb.training import sgd, train_epoch
 
 

@@ -30,13 +30,13 @@ from torch import nn
 from torch.nn import functional as F
 
 from rnn_nb.data import TimeMachine, load_data_time_machine
-from rnn_nb.scratch import (BF16_ENV, RNNLMScratch, RNNModelFast, RNNModelScratch, RNNScratch, as_lm, bf16_native,
-                            get_params, init_rnn_state, rnn)
+from rnn_nb.scratch import RNNLMScratch, RNNModelScratch, RNNScratch, as_lm, get_params, init_rnn_state, rnn
+from rnn_nb.fast import BF16_ENV, RNNModelFast, bf16_native
 from rnn_nb.training import sgd, train_epoch
 
 
 def gather_forward(inputs_ids, state, params):
-    "Steps 1-2 of 'Making it fast' with autograd's backward: gathered input rows, one output matmul."
+    "Steps 1-2 of chapter 01a, 'Making it fast', with autograd's backward: gathered input rows, one output matmul."
     W_xh, W_hh, b_h, W_hq, b_q = params
     A = F.embedding(inputs_ids, W_xh) + b_h  # (steps, batch, hidden)
     H, = state

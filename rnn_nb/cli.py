@@ -15,7 +15,8 @@ import torch
 
 import rnn_nb
 from .data import Vocab, clean_line, read_time_machine, time_machine_path, CLEANINGS
-from .scratch import PRECISIONS, token_level
+from .scratch import token_level
+from .fast import PRECISIONS
 from .training import try_gpu
 from .prediction import (evaluate, baseline_bits, generate, build_model, load_checkpoint, load_model, restore_training_state,
                                registered_models, split_text, vocab_from_tokens, atomic_write)

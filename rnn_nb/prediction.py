@@ -18,7 +18,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from .data import Vocab, check_int, clean_line, read_time_machine
-from .scratch import RNNModelScratch, RNNScratch, RNNLMScratch, RNNModelFast, as_lm, check_num_preds, eval_mode, prefix_ids, token_level, warm_up
+from .scratch import RNNModelScratch, RNNScratch, RNNLMScratch, as_lm, check_num_preds, eval_mode, prefix_ids, token_level, warm_up
+from .fast import RNNModelFast
 from .clipping import model_parameters
 from .training import perplexity
 
