@@ -40,7 +40,7 @@ def run_main(*argv) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err): rc = main([str(a) for a in argv])
     return rc, out.getvalue(), err.getvalue()
 
-MODELS = ['gru', 'fast']  # an nn.Module, and chapter 01's functional model (wrapped in ParamsModule)
+MODELS = ['gru', 'fast']  # an nn.Module, and chapter 01a's functional model (wrapped in ParamsModule)
 
 def flags(text, model):
     "Both runs in float32, so that they may differ by summation order only (bf16 rounding, ~1e-3 relative, would swamp it)."
