@@ -18,8 +18,10 @@ from .data import Vocab, clean_line, read_time_machine, time_machine_path, CLEAN
 from .scratch import token_level
 from .fast import PRECISIONS
 from .training import try_gpu
-from .prediction import (evaluate, baseline_bits, generate, build_model, load_checkpoint, load_model, restore_training_state,
-                               registered_models, split_text, vocab_from_tokens, atomic_write)
+from .prediction import evaluate, generate, split_text
+from .checkpoints import (build_model, load_checkpoint, load_model, restore_training_state, registered_models,
+                                vocab_from_tokens, atomic_write)
+from .baselines import baseline_bits
 import rnn_nb.concise  # registers the kinds 'rnn', 'gru', 'lstm'
 import rnn_nb.embedding  # registers 'emb-rnn', 'emb-gru', 'emb-lstm'
 from .learner import OPTIMIZERS, STOP_SIGNALS, Tracker, fit, make_loaders, make_optimizer, periodic_saver, save_state

@@ -15,7 +15,7 @@ import torch
 from .data import SeqDataLoader, Vocab
 from .clipping import model_parameters
 from .training import train
-from .prediction import model_tensors, rng_states, save_checkpoint, set_rng_states
+from .checkpoints import model_tensors, rng_states, save_checkpoint, set_rng_states
 
 # %% ../nbs/08_learner.ipynb #c07a0006
 OPTIMIZERS = ('sgd', 'adam')

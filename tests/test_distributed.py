@@ -14,7 +14,7 @@ import pytest, torch
 
 from rnn_nb.cli import main
 from rnn_nb.data import time_machine_path
-from rnn_nb.prediction import load_checkpoint
+from rnn_nb.checkpoints import load_checkpoint
 
 TORCHRUN = Path(sys.executable).parent/'torchrun'
 TINY = ['--hidden', '16', '--batch', '8', '--steps', '16', '--epochs', '2', '--patience', '0', '--seed', '0']
