@@ -137,7 +137,7 @@ def save_state(path: Path,  # the checkpoint file
                vocab: Vocab,  # the model's vocabulary
                config: dict,  # the run's settings (plain values)
               ):
-    "Write the snapshot's epoch to `path` through chapter 04's atomic `save_checkpoint`; nothing when `snap` is None."
+    "Write the snapshot's epoch to `path` through chapter 04a's atomic `save_checkpoint`; nothing when `snap` is None."
     if snap is None: return
     restore(snap, net, optimizer)
     with _no_interrupt():

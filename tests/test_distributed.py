@@ -1,4 +1,4 @@
-"""Training on more than one process (chapter 07, "More than one process"; the command line is chapter 09).
+"""Training on more than one process (chapter 07, "More than one process"; the command line is chapter 11, the one-call run chapter 10).
 
 - Two CPU processes under `torchrun` (gloo, DistributedDataParallel) train exactly as one process does on
   the same data: the same per-epoch perplexities, the same final metrics, the same weights, within float

@@ -118,7 +118,7 @@ def test_trains_one_epoch_and_generates(dist, installed):
     assert 'generated: time traveller ' in out
 
 def test_console_script(dist, installed):
-    "`rnn_nb --help` and `rnn_nb --version`, when the wheel registers the command (chapter 09)."
+    "`rnn_nb --help` and `rnn_nb --version`, when the wheel registers the command (chapter 11)."
     wheel = zipfile.ZipFile(dist[0])
     eps = configparser.ConfigParser()
     eps.read_string(''.join(wheel.read(n).decode() for n in wheel.namelist() if n.endswith('.dist-info/entry_points.txt')))

@@ -1,7 +1,7 @@
 """Hostile input, signals, full disks and divergence, end to end against the installed `rnn_nb` console script.
 
 Each case runs the real command in a subprocess, bounded in time (a timeout) and in memory (RLIMIT_AS), and checks
-what chapter 09's "Guarantees" promise: the exit status, one line on stderr and no traceback, and that no file that
+what chapter 11's "Guarantees" promise: the exit status, one line on stderr and no traceback, and that no file that
 should survive was changed. The full-disk case mounts a 200 KiB tmpfs, which needs root; elsewhere it says it was
 skipped. `.ci/run` runs this script; by hand: `python tools/fault_check.py` (about a minute on 2 cores).
 """
