@@ -6,7 +6,7 @@
 __all__ = ['CLIError', 'run_train', 'run_generate', 'run_evaluate', 'given_options', 'build_parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #c0700004
-import argparse, contextlib, json, os, re, sys, warnings
+import argparse, contextlib, json, math, os, re, sys, warnings
 from dataclasses import fields
 
 import rnn_nb
@@ -25,14 +25,15 @@ class _Parser(argparse.ArgumentParser):
 
 def _flag(name: str) -> str: return 'TEXT_FILE' if name == 'text' else '--' + name.replace('_', '-')
 
-_NAMES = [f.name for f in fields(TrainConfig)] + ['resume', 'prefix', 'num_preds', 'num_samples', 'temperature', 'top_k', 'top_p']
+_NAMES = [f.name for f in fields(TrainConfig)] + ['resume', 'prefix', 'num_preds', 'num_samples', 'temperature',
+                                                  'top_k', 'top_p']  # chapter 10's arguments
 _AS_TYPED = ('text', 'out', 'resume', 'metrics_json', 'prefix')  # paths and prefixes keep their quotes
 _SETTING = re.compile(rf"\b({'|'.join(_NAMES)})=('(?:[^'\\]|\\.)*'|[^\s,;:()']+)?")
 _CLI_WORDS = [(r"\(or path=None for the bundled Time Machine\)", "(or no TEXT_FILE, for the bundled Time Machine)"),
               (r"\bpath=('[^']*')", r"\1")]  # chapter 00's argument, which is TEXT_FILE here
 
 def _in_flags(msg: str) -> str:
-    "Settings as the library writes them (hidden=0, clean='none', epochs=) in the command line's words (--hidden 0, --clean none)."
+    "Settings as the library writes them (hidden=0, clean='none') in the command line's words (--hidden 0, --clean none)."
     def flag(m):
         name, value = m.group(1), m.group(2) or ''
         if name not in _AS_TYPED and value.startswith("'"): value = value[1:-1]
@@ -65,6 +66,8 @@ def _arg_type(interval: Interval):
     parse.__name__ = str(interval)
     return parse
 
+def _ints(lo, hi=math.inf): return Interval(lo, hi, integer=True)
+
 # %% ../nbs/11_cli.ipynb #c0700026
 _TRAIN_SETTINGS = {f.name for f in fields(TrainConfig)}
 
@@ -90,8 +93,10 @@ def run_evaluate(args: argparse.Namespace,  # parsed `evaluate` arguments
     r = evaluate_checkpoint(args.checkpoint, args.text, args.device)
     if args.json: print(json.dumps(plain_json(r), indent=1, allow_nan=False)); return 0
     unit = 'char' if 'bits_per_char' in r else 'word'
-    print(f"{r['text']}: perplexity {r['perplexity']:.3f}, {r[f'bits_per_{unit}']:.3f} bits/{unit} over {r['tokens_scored']:,} {unit}s")
-    print(f"{r['oov']:,} {unit}s outside the vocabulary" + (f" (counted, not scored): {r['oov_tokens'][:20]}" if r['oov'] else ''))
+    bits, n = r[f'bits_per_{unit}'], r['tokens_scored']
+    print(f"{r['text']}: perplexity {r['perplexity']:.3f}, {bits:.3f} bits/{unit} over {n:,} {unit}s")
+    oov = f" (counted, not scored): {r['oov_tokens'][:20]}" if r['oov'] else ''
+    print(f"{r['oov']:,} {unit}s outside the vocabulary{oov}")
     if 'best_ngram' in r:
         print(f"baselines counted on the training text: best n-gram ({r['best_ngram']}) {r['best_ngram_bits']:.3f}, "
               f"unigram {r['unigram_bits']:.3f}, uniform {r['uniform_bits']:.3f} bits/char")
@@ -102,7 +107,8 @@ def _add_setting(g, f):
     "One train flag from a TrainConfig field: its name, help, accepted values and default."
     m = f.metadata
     if f.name == 'text': return g.add_argument('text', nargs='?', metavar='TEXT_FILE', help=m['help'])
-    kw = dict(help=f"{m['help'] + ' ' if m['help'] else ''}(default: {m.get('shown', f.default)})", default=f.default)
+    shown = m.get('shown', f.default)
+    kw = dict(help=' '.join(s for s in (m['help'], shown is not None and f'(default: {shown})') if s), default=f.default)
     if isinstance(m['accepts'], Interval): kw['type'] = _arg_type(m['accepts'])
     elif m['accepts'] is not None: kw['choices'] = m['accepts']
     if 'metavar' in m: kw['metavar'] = m['metavar']
@@ -110,36 +116,42 @@ def _add_setting(g, f):
 
 def _add_train(sub):
     p = sub.add_parser('train', help='train a language model on a text file (default: the bundled Time Machine)',
-                       description='Train a character (or word) language model, report held-out perplexity and bits/char next to '
-                       'the best n-gram baseline on the same split, and print a sample. Ctrl-C, SIGTERM and SIGHUP save the last '
-                       'finished epoch and exit 130, 143 and 129.')
+                       description='Train a character (or word) language model, report held-out perplexity and '
+                       'bits/char next to the best n-gram baseline on the same split, and print a sample. Ctrl-C, '
+                       'SIGTERM and SIGHUP save the last finished epoch and exit 130, 143 and 129.')
     groups = {None: p, **{name: p.add_argument_group(name) for name in ('model', 'data', 'optimisation', 'output')}}
     for f in fields(TrainConfig):
         if f.name == 'metrics_json':
-            groups['output'].add_argument('--resume', metavar='CKPT', help='continue the run saved in CKPT exactly where it '
-                                          'stopped (its settings win over the flags above)')
+            groups['output'].add_argument('--resume', metavar='CKPT', help='continue the run saved in CKPT exactly '
+                                          'where it stopped (its settings win over the flags above)')
         _add_setting(groups[None if f.name == 'text' else f.metadata['group']], f)
     p.set_defaults(func=run_train)
 
 def _add_generate(sub):
-    p = sub.add_parser('generate', help='sample text from a checkpoint', description='Continue a prefix with text sampled from a trained model.')
+    p = sub.add_parser('generate', help='sample text from a checkpoint',
+                       description='Continue a prefix with text sampled from a trained model.')
     p.add_argument('checkpoint', metavar='CKPT', help='a checkpoint written by rnn_nb train')
-    p.add_argument('--prefix', default=PREFIX, help=f"the text to continue, cleaned as the training text was (default: the prefix of the run's own sample; {PREFIX!r} for the bundled book)")
-    p.add_argument('--num-preds', type=_arg_type(Interval(0, integer=True)), default=100, help='tokens to generate after the prefix (default: 100)')
-    p.add_argument('--temperature', type=_arg_type(Interval(0)), default=0.8, help='0: greedy; < 1 sharper, > 1 flatter than the model (default: 0.8)')
-    p.add_argument('--top-k', type=_arg_type(Interval(1, integer=True)), default=None, help='sample among the k most likely tokens only (default: all)')
-    p.add_argument('--top-p', type=_arg_type(Interval(0, 1, lo_open=True)), default=None, help='sample within the nucleus of probability mass p, in (0, 1] (default: all)')
-    p.add_argument('--num-samples', type=_arg_type(Interval(1, integer=True)), default=1, help='samples to draw (default: 1)')
-    p.add_argument('--seed', type=_arg_type(Interval(0, SEED_MAX, integer=True)), default=0, help='seed of the sampling generator (default: 0)')
+    p.add_argument('--prefix', default=PREFIX, help="the text to continue, cleaned as the training text was "
+                   f"(default: the prefix of the run's own sample; {PREFIX!r} for the bundled book)")
+    flags = [('--num-preds', _ints(0), 100, 'tokens to generate after the prefix (default: 100)'),
+             ('--temperature', Interval(0), 0.8, '0: greedy; < 1 sharper, > 1 flatter than the model (default: 0.8)'),
+             ('--top-k', _ints(1), None, 'sample among the k most likely tokens only (default: all)'),
+             ('--top-p', Interval(0, 1, lo_open=True), None,
+              'sample within the nucleus of probability mass p, in (0, 1] (default: all)'),
+             ('--num-samples', _ints(1), 1, 'samples to draw (default: 1)'),
+             ('--seed', _ints(0, SEED_MAX), 0, 'seed of the sampling generator (default: 0)')]
+    for flag, accepts, default, help in flags: p.add_argument(flag, type=_arg_type(accepts), default=default, help=help)
     p.add_argument('--device', default='auto', help='auto, cpu, cuda or cuda:N (default: auto)')
     p.set_defaults(func=run_generate)
 
 def _add_evaluate(sub):
     p = sub.add_parser('evaluate', help='perplexity and bits/char of a checkpoint, with the baselines',
-                       description='Perplexity and bits per token of a trained model on a text, next to the n-gram baselines '
-                       'counted on its training text; tokens outside the vocabulary are counted and reported, not scored.')
+                       description='Perplexity and bits per token of a trained model on a text, next to the n-gram '
+                       'baselines counted on its training text; tokens outside the vocabulary are counted and '
+                       'reported, not scored.')
     p.add_argument('checkpoint', metavar='CKPT', help='a checkpoint written by rnn_nb train')
-    p.add_argument('text', nargs='?', metavar='TEXT_FILE', help="a UTF-8 text file, cleaned as the training text was (default: the checkpoint's validation split)")
+    p.add_argument('text', nargs='?', metavar='TEXT_FILE', help='a UTF-8 text file, cleaned as the training text was '
+                   "(default: the checkpoint's validation split)")
     p.add_argument('--json', action='store_true', help='print the results as JSON')
     p.add_argument('--device', default='auto', help='auto, cpu, cuda or cuda:N (default: auto)')
     p.set_defaults(func=run_evaluate)
@@ -153,14 +165,15 @@ def given_options(argv: list[str],  # the arguments after the program name
     return set(vars(p.parse_args(argv))) - {'command', 'func'}
 
 class _Version(argparse.Action):
-    "--version, printed with `print`: argparse's own version action swallows a failed write (`> /dev/full` would exit 0)."
+    "--version, written and flushed by us: argparse's own action swallows a failed write (`> /dev/full`)."
     def __call__(self, parser, namespace, values, option_string=None):
         _flush_stdout(f'rnn_nb {rnn_nb.__version__}\n')
         parser.exit()
 
 def build_parser() -> argparse.ArgumentParser:
     "The `rnn_nb` command line: train, generate, evaluate, --version."
-    p = _Parser(prog='rnn_nb', description='Character-level RNN language models on The Time Machine (or any UTF-8 text).')
+    p = _Parser(prog='rnn_nb',
+                description='Character-level RNN language models on The Time Machine (or any UTF-8 text).')
     p.add_argument('--version', action=_Version, nargs=0, help="show program's version number and exit")
     sub = p.add_subparsers(dest='command', required=True, metavar='{train,generate,evaluate}')
     for add in (_add_train, _add_generate, _add_evaluate): add(sub)
@@ -169,16 +182,17 @@ def build_parser() -> argparse.ArgumentParser:
 # %% ../nbs/11_cli.ipynb #c0700031
 def main(argv: list[str] | None = None,  # the arguments after the program name; None: sys.argv[1:]
         ) -> int:
-    "Run the command line; return the exit status (0 ok, 2 error, 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 141 output pipe closed). Errors: one line on stderr."
+    "Run the command line; the exit status: 0 ok, 2 error (one line on stderr), 130/143/129 after SIGINT/TERM/HUP, 141 closed pipe."
     with quiet_unless_main(): return _main(argv)
 
 def _closed_pipe() -> int:
     "The reader of our output went away (`rnn_nb generate ... | head`): stop quietly, as Unix tools do, with 128 + SIGPIPE."
-    with contextlib.suppress(OSError, ValueError): os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no 2nd error at exit
+    with contextlib.suppress(OSError, ValueError):  # no second error at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 141
 
 def _flush_stdout(text: str = ''):
-    "Write `text` and flush standard output now, so that a full disk shows as an error here rather than passing unreported at exit."
+    "Write `text` and flush standard output now, so that a full disk is an error here, not unreported at exit."
     try: sys.stdout.write(text); sys.stdout.flush()
     except BrokenPipeError: raise
     except OSError as e: raise OSError(f'cannot write to standard output: {e.strerror or e}') from None  # e.g. `> /dev/full`

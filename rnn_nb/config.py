@@ -25,12 +25,12 @@ import rnn_nb.embedding  # registers 'emb-rnn', 'emb-gru', 'emb-lstm'
 from .learner import OPTIMIZERS
 
 # %% ../nbs/09_config.ipynb #c09b0006
-FLOAT32_MAX = 3.4028234663852886e38  # weights and learning rates are float32: a larger number overflows to inf
+FLOAT32_MAX = 3.4028234663852886e38  # weights and learning rates are float32: larger overflows to inf
 SEED_MAX = 2**63 - 1  # torch.manual_seed takes a 64-bit integer
 
 @dataclass(frozen=True)
 class Interval:
-    "The numbers a setting accepts: integers from `lo` to `hi`, or finite numbers between them (each end open or closed)."
+    "The numbers a setting accepts: integers from `lo` to `hi`, or finite numbers between them."
     lo: float  # the least value, or the bound when `lo_open`
     hi: float = math.inf  # the greatest value, or the bound when `hi_open`
     integer: bool = False  # whole numbers only
@@ -44,22 +44,26 @@ class Interval:
 
     def problem(self, v) -> str | None:
         "What is wrong with the number `v`, in words ('must be >= 1'), or None."
-        if self.integer: return f'must be >= {self.lo}' if v < self.lo else f'must be <= {self.hi}' if v > self.hi else None
+        if self.integer:
+            if v < self.lo: return f'must be >= {self.lo}'
+            return f'must be <= {self.hi}' if v > self.hi else None
         lo_ok = v > self.lo if self.lo_open else v >= self.lo
         hi_ok = v < self.hi if self.hi_open else v <= self.hi
-        return None if math.isfinite(v) and lo_ok and hi_ok else f'must lie in {str(self).removeprefix("number in ")}'
+        if math.isfinite(v) and lo_ok and hi_ok: return None
+        return f'must lie in {str(self).removeprefix("number in ")}'
 
     def parse(self, s: str):
         "The value typed as `s`; a ValueError that says what is wrong with it."
+        kind = 'an integer' if self.integer else 'a number'
         try: v = int(s) if self.integer else float(s)
-        except ValueError: raise ValueError(f'{s!r} is not {"an integer" if self.integer else "a number"}') from None
+        except ValueError: raise ValueError(f'{s!r} is not {kind}') from None
         why = self.problem(v)
         if why: raise ValueError(f'{v if self.integer else s} {why}')
         return v
 
     def check(self, name: str, v):
         "`v`, if it lies in the interval; else a TypeError or ValueError naming the setting `name`."
-        if self.integer: check_int(name, v, minimum=-math.inf)  # chapter 00's rule: an int, and not a bool
+        if self.integer: check_int(name, v, minimum=-math.inf)  # chapter 00's rule: an int, not a bool
         elif isinstance(v, bool) or not isinstance(v, (int, float)):
             raise TypeError(f'{name} must be a number, got {type(v).__name__}: {v!r}')
         why = self.problem(v)
@@ -70,77 +74,88 @@ class Interval:
 MODELS = ('scratch', 'fast', 'rnn', 'gru', 'lstm')
 
 def _setting(default, group: str, help: str, accepts=None, own: bool = True, **cli):
-    "A `TrainConfig` field: its default, group, help, accepted values, whether a resumed run keeps it, and flag details."
+    "A `TrainConfig` field: default, group, help, accepted values, kept on resume, flag details."
     return field(default=default, metadata=dict(group=group, help=help, accepts=accepts, own=own, **cli))
+
+def _ints(lo, hi=math.inf): return Interval(lo, hi, integer=True)
 
 # %% ../nbs/09_config.ipynb #c09b0010
 @dataclass
 class TrainConfig:
-    "Every setting of a training run, checked when it is made; the fields' metadata give chapter 11 its flags and help."
-    text: str | None = _setting(None, 'data', 'a UTF-8 text file (BOM and Windows line endings are fine); default: the bundled Time Machine')
-    model: str = _setting('gru', 'model', "scratch: chapter 01's RNN from its equations; fast: the same, rearranged for speed; "
-                          "rnn, gru, lstm: torch's layers (chapter 05)", MODELS)
-    embed_dim: int = _setting(0, 'model', '0: one-hot inputs; N > 0: an N-dimensional embedding (chapter 06; rnn, gru, lstm only)',
-                              Interval(0, integer=True))
-    hidden: int = _setting(256, 'model', 'hidden units per layer', Interval(1, integer=True))
-    layers: int = _setting(1, 'model', 'stacked recurrent layers (rnn, gru, lstm)', Interval(1, integer=True))
-    dropout: float = _setting(0.0, 'model', 'dropout between layers, in [0, 1); needs --layers 2 or more', Interval(0, 1, hi_open=True))
-    precision: str = _setting('fp32', 'model', 'matmul dtype of --model fast: fp32; bf16 (fast where the CPU or GPU has bfloat16 '
-                              'instructions, emulated and slow elsewhere); auto: bf16 only where native, so results depend on the machine',
-                              PRECISIONS)
+    "Every setting of a training run, checked when it is made; the fields' metadata give chapter 11 its flags."
+    text: str | None = _setting(None, 'data', 'a UTF-8 text file (BOM and Windows line endings are fine); '
+                                'default: the bundled Time Machine')
+    model: str = _setting('gru', 'model', "scratch: chapter 01's RNN from its equations; fast: the same, "
+                          "rearranged for speed; rnn, gru, lstm: torch's layers (chapter 05)", MODELS)
+    embed_dim: int = _setting(0, 'model', '0: one-hot inputs; N > 0: an N-dimensional embedding '
+                              '(chapter 06; rnn, gru, lstm only)', _ints(0))
+    hidden: int = _setting(256, 'model', 'hidden units per layer', _ints(1))
+    layers: int = _setting(1, 'model', 'stacked recurrent layers (rnn, gru, lstm)', _ints(1))
+    dropout: float = _setting(0.0, 'model', 'dropout between layers, in [0, 1); needs --layers 2 or more',
+                              Interval(0, 1, hi_open=True))
+    precision: str = _setting('fp32', 'model', 'matmul dtype of --model fast: fp32; bf16 (fast where the '
+                              'CPU or GPU has bfloat16 instructions, emulated and slow elsewhere); auto: bf16 '
+                              'only where native, so results depend on the machine', PRECISIONS)
     token: str = _setting('char', 'data', 'model characters or words', ('char', 'word'))
-    clean: str = _setting('d2l', 'data', 'd2l: letters and spaces only, lower case, as the book; none: every character as is', CLEANINGS)
+    clean: str = _setting('d2l', 'data', 'd2l: letters and spaces only, lower case, as the book; none: '
+                          'every character as is', CLEANINGS)
     val_fraction: float = _setting(0.1, 'data', 'the fraction of the text held out at its end for validation',
                                    Interval(0, 1, lo_open=True, hi_open=True))
-    steps: int = _setting(64, 'data', 'tokens per sequence (truncated backpropagation length)', Interval(1, integer=True))
-    batch: int = _setting(32, 'data', 'sequences per minibatch', Interval(1, integer=True))
+    steps: int = _setting(64, 'data', 'tokens per sequence (truncated backpropagation length)', _ints(1))
+    batch: int = _setting(32, 'data', 'sequences per minibatch', _ints(1))
     optimizer: str = _setting('adam', 'optimisation', '', OPTIMIZERS)
     lr: float = _setting(0.005, 'optimisation', 'learning rate, > 0', Interval(0, FLOAT32_MAX, lo_open=True))
-    epochs: int = _setting(20, 'optimisation', 'train up to this epoch', Interval(1, integer=True), own=False,
+    epochs: int = _setting(20, 'optimisation', 'train up to this epoch', _ints(1), own=False,
                            shown="20; with --resume, the checkpoint's")
     clip: float = _setting(1.0, 'optimisation', 'largest gradient norm; 0: no clipping', Interval(0, FLOAT32_MAX))
-    patience: int = _setting(3, 'optimisation', 'stop after this many epochs without a better validation perplexity and keep '
-                             'the best epoch; 0: never stop early', Interval(0, integer=True))
-    seed: int = _setting(0, 'optimisation', "seeds Python's and torch's generators", Interval(0, SEED_MAX, integer=True))
+    patience: int = _setting(3, 'optimisation', 'stop after this many epochs without a better validation '
+                             'perplexity and keep the best epoch; 0: never stop early', _ints(0))
+    seed: int = _setting(0, 'optimisation', "seeds Python's and torch's generators", _ints(0, SEED_MAX))
     device: str = _setting('auto', 'optimisation', 'auto (a GPU if there is one), cpu, cuda or cuda:N', own=False)
     out: str = _setting('rnn_nb.ckpt', 'output', 'checkpoint file, written atomically', own=False, metavar='CKPT',
                         shown='rnn_nb.ckpt; with --resume, the resumed file')
-    save_every: int = _setting(1, 'output', 'also save the last epoch every N epochs; 0: only at the end', Interval(0, integer=True),
-                               own=False, metavar='N')
-    metrics_json: str | None = _setting(None, 'output', 'also write the final metrics, the baselines and the per-epoch history to '
-                                        'FILE as JSON', own=False, metavar='FILE')
+    save_every: int = _setting(1, 'output', 'also save the last epoch every N epochs; 0: only at the end',
+                               _ints(0), own=False, metavar='N')
+    metrics_json: str | None = _setting(None, 'output', 'also write the final metrics, the baselines and the '
+                                        'per-epoch history to FILE as JSON', own=False, metavar='FILE')
 
     def __post_init__(self):
         for f in fields(self): _check_setting(f, getattr(self, f.name))
 
 def _check_setting(f, v):
-    "Refuse a value that setting `f` does not accept, with its name; paths must be str, Path or (where allowed) None."
+    "Refuse a value that setting `f` does not accept, with its name; paths are str or Path (or None)."
     accepts = f.metadata['accepts']
     if isinstance(accepts, Interval): accepts.check(f.name, v)
     elif accepts is not None and v not in accepts: raise ValueError(f'{f.name}={v!r} is not one of {accepts}')
     elif accepts is None and not (isinstance(v, (str, Path)) or (v is None and f.default is None)):
-        raise TypeError(f'{f.name} must be a path (str or Path){" or None" if f.default is None else ""}, got {type(v).__name__}')
+        kinds = 'str or Path' + (', or None' if f.default is None else '')
+        raise TypeError(f'{f.name} must be a path ({kinds}), got {type(v).__name__}')
 
 # %% ../nbs/09_config.ipynb #c09c0011
 def run_settings(config: TrainConfig | None,  # a run's settings, or None for the defaults
                  resume,  # the checkpoint a run continues, or None
                  settings: dict,  # TrainConfig fields passed as keywords: they change `config`
                 ) -> tuple[TrainConfig, set]:
-    "The run's TrainConfig and the names of the settings the caller chose (keywords, and `config` fields off their defaults); with `resume`, a refusal of any the checkpoint owns."
+    "The run's TrainConfig and the names of the settings the caller chose (keywords, `config` off its defaults)."
     unknown = sorted(set(settings) - {f.name for f in fields(TrainConfig)})
-    if unknown: raise TypeError(f'train_run got unknown settings {unknown}: see TrainConfig for the settings a run has')
+    if unknown: raise TypeError(f'train_run got unknown settings {unknown}: see TrainConfig for the settings')
     base = config or TrainConfig()
     chosen = set(settings) | {f.name for f in fields(TrainConfig) if getattr(base, f.name) != f.default}
-    if resume is not None:
-        if str(resume) == '': raise ValueError("resume='' is an empty path (an unset shell variable?): give the checkpoint to continue")
-        own = [f for f in fields(TrainConfig) if f.metadata['own'] and f.name in chosen]
-        if own: raise ValueError(f"resume={str(resume)!r} continues that run with its own text and settings, so "
-                                 f"{', '.join(f'{f.name}={({**vars(base), **settings})[f.name]!r}' for f in own)} would be ignored: "
-                                 'drop them (epochs=, out=, save_every=, metrics_json= and device= may change), or start a new run '
-                                 'without resume=')
+    if resume is not None: _check_resume(resume, chosen, {**vars(base), **settings})
     cfg = replace(base, **settings)
     if resume is not None and 'out' not in chosen: cfg.out = resume  # continue in place
     return cfg, chosen
+
+def _check_resume(resume, chosen: set, values: dict):
+    "A resumed run keeps its own settings: refuse, by name, any the caller chose."
+    if str(resume) == '':
+        raise ValueError("resume='' is an empty path (an unset shell variable?): give the checkpoint to continue")
+    own = [f.name for f in fields(TrainConfig) if f.metadata['own'] and f.name in chosen]
+    if own:
+        named = ', '.join(f'{k}={values[k]!r}' for k in own)
+        raise ValueError(f'resume={str(resume)!r} continues that run with its own text and settings, so {named} '
+                         'would be ignored: drop them (epochs=, out=, save_every=, metrics_json= and device= may '
+                         'change), or start a new run without resume=')
 
 # %% ../nbs/09_config.ipynb #c09b0013
 def resolve_device(name: str,  # 'auto' (a GPU if there is one), 'cpu', 'cuda' or 'cuda:N'
@@ -149,12 +164,14 @@ def resolve_device(name: str,  # 'auto' (a GPU if there is one), 'cpu', 'cuda' o
     if name == 'auto': return try_gpu()
     try: device = torch.device(name)
     except RuntimeError: raise ValueError(f"device={name!r} is not a device: use auto, cpu, cuda or cuda:N") from None
-    if device.type == 'cuda':
-        count = torch.cuda.device_count()
-        if count == 0: raise ValueError(f'device={name!r}: CUDA is not available here (no GPU, or torch {torch.__version__} '
-                                        "built without CUDA): use device='cpu'")
-        if (device.index or 0) >= count: raise ValueError(f'device={name!r}: there are {count} CUDA devices (cuda:0..cuda:{count - 1})')
-    elif device.type != 'cpu': raise ValueError(f"device={name!r}: only cpu and cuda devices are supported")
+    if device.type not in ('cpu', 'cuda'):
+        raise ValueError(f"device={name!r}: only cpu and cuda devices are supported")
+    count = torch.cuda.device_count() if device.type == 'cuda' else 0
+    if device.type == 'cuda' and count == 0:
+        raise ValueError(f'device={name!r}: CUDA is not available here (no GPU, or torch {torch.__version__} '
+                         "built without CUDA): use device='cpu'")
+    if device.type == 'cuda' and (device.index or 0) >= count:
+        raise ValueError(f'device={name!r}: there are {count} CUDA devices (cuda:0..cuda:{count - 1})')
     return device
 
 # %% ../nbs/09_config.ipynb #c09b0014
@@ -184,11 +201,13 @@ def check_length(n_train: int,  # tokens in the training part
                  config: dict,  # the run's settings: batch, steps, val_fraction, data
                 ):
     "Refuse a text whose parts cannot fill one minibatch of `batch` x `steps` tokens each."
-    batch, steps, need = config['batch'], config['steps'], (config['batch'] + 1) * config['steps']  # at any start offset (ch. 00)
+    batch, steps = config['batch'], config['steps']
+    need = (batch + 1) * steps  # one minibatch at any start offset (chapter 00)
     if min(n_train, n_val) < need:
-        raise ValueError(f"{_text_name(config['data'])} is too short for batch={batch} steps={steps}: its training part has "
-                         f"{n_train:,} tokens and its held-out part (val_fraction={config['val_fraction']:g}) {n_val:,}; each "
-                         f'needs at least (batch+1)*steps = {need:,}: use a longer text or smaller batch= or steps=')
+        raise ValueError(f"{_text_name(config['data'])} is too short for batch={batch} steps={steps}: its "
+                         f"training part has {n_train:,} tokens and its held-out part "
+                         f"(val_fraction={config['val_fraction']:g}) {n_val:,}; each needs at least "
+                         f'(batch+1)*steps = {need:,}: use a longer text or smaller batch= or steps=')
 
 # %% ../nbs/09_config.ipynb #c09b0017
 def model_spec(cfg: TrainConfig,  # the run's settings: model, embed_dim, hidden, layers, dropout, precision
@@ -196,34 +215,40 @@ def model_spec(cfg: TrainConfig,  # the run's settings: model, embed_dim, hidden
               ) -> tuple[str, dict]:
     "The registered kind and its builder's arguments for the model settings of `cfg`."
     if cfg.model in ('scratch', 'fast'):
-        given = [f'{n}={v:g}' for n, v, d in (('layers', cfg.layers, 1), ('dropout', cfg.dropout, 0), ('embed_dim', cfg.embed_dim, 0))
-                 if v != d]
-        if given: raise ValueError(f"model={cfg.model!r} is the one-layer RNN of chapter 01 and takes no {', '.join(given)}: "
-                                   "use model='rnn', model='gru' or model='lstm'")
+        off = (('layers', cfg.layers, 1), ('dropout', cfg.dropout, 0), ('embed_dim', cfg.embed_dim, 0))
+        given = [f'{n}={v:g}' for n, v, default in off if v != default]
+        if given: raise ValueError(f"model={cfg.model!r} is the one-layer RNN of chapter 01 and takes no "
+                                   f"{', '.join(given)}: use model='rnn', model='gru' or model='lstm'")
     if cfg.precision == 'bf16' and cfg.model != 'fast':
         raise ValueError(f"precision='bf16' needs model='fast'; model={cfg.model!r} computes in fp32")
-    if cfg.model == 'scratch': return 'rnn_scratch', dict(vocab_size=vocab_size, num_hiddens=cfg.hidden)
-    if cfg.model == 'fast': return 'rnn_fast', dict(vocab_size=vocab_size, num_hiddens=cfg.hidden, precision=cfg.precision)
-    if cfg.dropout and cfg.layers < 2: raise ValueError(f'dropout={cfg.dropout:g} acts between layers and needs layers=2 or more')
-    kwargs = dict(vocab_size=vocab_size, num_hiddens=cfg.hidden, num_layers=cfg.layers, dropout=cfg.dropout)
+    base = dict(vocab_size=vocab_size, num_hiddens=cfg.hidden)
+    if cfg.model == 'scratch': return 'rnn_scratch', base
+    if cfg.model == 'fast': return 'rnn_fast', {**base, 'precision': cfg.precision}
+    if cfg.dropout and cfg.layers < 2:
+        raise ValueError(f'dropout={cfg.dropout:g} acts between layers and needs layers=2 or more')
+    kwargs = {**base, 'num_layers': cfg.layers, 'dropout': cfg.dropout}
     kind = f'emb-{cfg.model}' if cfg.embed_dim else cfg.model
     if cfg.embed_dim: kwargs['embed_dim'] = cfg.embed_dim
     if kind not in registered_models():
-        raise ValueError(f'embed_dim={cfg.embed_dim} needs the embedding models of chapter 06 (kind {kind!r}), which this installation lacks')
+        raise ValueError(f'embed_dim={cfg.embed_dim} needs the embedding models of chapter 06 (kind {kind!r}), '
+                         'which this installation lacks')
     return kind, kwargs
 
 # %% ../nbs/09_config.ipynb #c09b0020
 def check_output(path,  # where a run would write
                  name: str = 'out',  # the setting's name, for the message
                 ) -> Path:
-    "`path` as a Path, if a file can be written there without destroying anything else; else a ValueError that says why."
+    "`path` as a Path, if a file can be written there without destroying anything; else a ValueError."
     if str(path) == '':
         example = 'metrics.json' if 'json' in name else 'model.ckpt'
-        raise ValueError(f"{name}='' is an empty path (an unset shell variable?): give a file name, e.g. {name}={example!r}")
-    p = Path(path)
-    if p.is_dir(): raise ValueError(f'{name}={str(path)!r} is a directory: give a file name inside it, e.g. {str(p / "model.ckpt")!r}')
-    if not p.parent.is_dir(): raise ValueError(f'{name}={str(path)!r}: the directory {str(p.parent)!r} does not exist: create it first')
-    if not os.access(p.parent, os.W_OK): raise ValueError(f'{name}={str(path)!r}: the directory {str(p.parent)!r} is not writable')
+        raise ValueError(f"{name}='' is an empty path (an unset shell variable?): give a file name, "
+                         f"e.g. {name}={example!r}")
+    p, where = Path(path), f'{name}={str(path)!r}'
+    if p.is_dir(): raise ValueError(f'{where} is a directory: give a file name inside it, '
+                                    f'e.g. {str(p / "model.ckpt")!r}')
+    if not p.parent.is_dir():
+        raise ValueError(f'{where}: the directory {str(p.parent)!r} does not exist: create it first')
+    if not os.access(p.parent, os.W_OK): raise ValueError(f'{where}: the directory {str(p.parent)!r} is not writable')
     return p
 
 def _same_file(a, b) -> bool:
@@ -231,29 +256,31 @@ def _same_file(a, b) -> bool:
     try: return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
     except OSError: return False
 
-def check_paths(outputs: dict,  # name -> path of each output, e.g. {'out': ..., 'metrics_json': ...}; None: not written
+def check_paths(outputs: dict,  # name -> path of each output, e.g. {'out': ..., 'metrics_json': ...}
                 inputs: dict,  # name -> path of each input, e.g. {'text': ..., 'resume': ...}; None: none
                ):
-    "Refuse an output that is also an input of the run or another output (only `out` may be `resume`), or a file `out` would wrongly replace."
+    "Refuse an output that is an input or another output (only `out` may be `resume`), or that `out` would destroy."
     outs = [(k, v) for k, v in outputs.items() if v]
     pairs = [(o, i) for o in outs for i in inputs.items() if i[1]] + [(o, outs[0]) for o in outs[1:]]
     for (f, a), (g, b) in pairs:
         if _same_file(a, b) and not (f == 'out' and g == 'resume'):
-            raise ValueError(f'{f}={str(a)!r} is also {g}={str(b)!r}: the run would overwrite it; choose another file for {f}=')
+            raise ValueError(f'{f}={str(a)!r} is also {g}={str(b)!r}: the run would overwrite it; '
+                             f'choose another file for {f}=')
     out, resume = outputs.get('out'), inputs.get('resume')
     if out and Path(out).exists() and not (resume and _same_file(out, resume)): _check_overwrite(Path(out))
 
 def _check_overwrite(p: Path):
     try: load_checkpoint(p)
     except ValueError:
-        raise ValueError(f'out={str(p)!r} exists and is not an rnn_nb checkpoint: refusing to overwrite it; choose another file') from None
+        raise ValueError(f'out={str(p)!r} exists and is not an rnn_nb checkpoint: refusing to overwrite it; '
+                         'choose another file') from None
 
 # %% ../nbs/09_config.ipynb #c09b0023
 PREFIX = 'time traveller '
 TRACKER_KEYS = ('history', 'best_epoch', 'best_val_ppl')  # what chapter 08's Tracker keeps of a run
-_IN_MODEL = ('model', 'embed_dim', 'hidden', 'layers', 'dropout', 'precision')  # recorded as the model's kind and arguments
-RUN_KEYS = ('data', 'data_sha1', *(f.name for f in fields(TrainConfig) if f.metadata['own'] and f.name not in ('text', *_IN_MODEL)),
-            *TRACKER_KEYS)  # what a checkpoint written by `train_run` records, beyond the model
+_IN_MODEL = ('model', 'embed_dim', 'hidden', 'layers', 'dropout', 'precision')  # kept as kind and arguments
+_OWN = tuple(f.name for f in fields(TrainConfig) if f.metadata['own'] and f.name not in ('text', *_IN_MODEL))
+RUN_KEYS = ('data', 'data_sha1', *_OWN, *TRACKER_KEYS)  # what a checkpoint of `train_run` records of its run
 
 def default_prefix(vocab: Vocab, train_text: str, token: str) -> str:
     "'time traveller ' where the vocabulary has its tokens, else the first tokens of the training text."
@@ -264,16 +291,16 @@ def run_record(cfg: TrainConfig, vocab: Vocab, train_text: str) -> dict:
     "The run's settings as plain values: what its checkpoint records and a resumed run reads back."
     kind, kwargs = model_spec(cfg, len(vocab))
     data = None if cfg.text is None else str(Path(cfg.text).resolve())
-    saved = {k: getattr(cfg, k) for k in RUN_KEYS if k not in ('data', 'data_sha1', *TRACKER_KEYS)}
-    return dict(model=cfg.model, model_kind=kind, model_kwargs=kwargs, data=data, data_sha1=_sha1(data or time_machine_path()),
-                **saved, version=rnn_nb.__version__, prefix=default_prefix(vocab, train_text, cfg.token), epochs=cfg.epochs)
+    return dict(model=cfg.model, model_kind=kind, model_kwargs=kwargs, data=data,
+                data_sha1=_sha1(data or time_machine_path()), **{k: getattr(cfg, k) for k in _OWN},
+                version=rnn_nb.__version__, prefix=default_prefix(vocab, train_text, cfg.token), epochs=cfg.epochs)
 
 def run_data(config: dict,  # a checkpoint's config
             ) -> tuple[str, str]:
-    "The training and held-out text a checkpoint's run used; an error if it was not written by a run, or its text has changed."
+    "The training and held-out text of a checkpoint's run; an error if it was not a run's, or its text changed."
     missing = [k for k in RUN_KEYS if k not in config]
-    if missing: raise ValueError(f'the checkpoint was not written by a training run (its config has no {missing[:3]}): '
-                                 'it cannot be resumed, and evaluating it needs a text')
+    if missing: raise ValueError(f'the checkpoint was not written by a training run (its config has no '
+                                 f'{missing[:3]}): it cannot be resumed, and evaluating it needs a text')
     path = config['data']
     if path is not None and not Path(path).is_file():
         raise ValueError(f'the training text {path!r} recorded in the checkpoint no longer exists')
