@@ -15,9 +15,10 @@ import torch
 from .data import Vocab, check_int, clean_line, read_time_machine
 from .scratch import token_level
 from .prediction import evaluate, generate
-from .checkpoints import build_model, load_checkpoint, load_model, restore_training_state, vocab_from_tokens, atomic_write
+from .checkpoints import (STOP_SIGNALS, atomic_write, build_model, checkpoint_callback, load_checkpoint, load_model,
+                                restore_training_state, vocab_from_tokens)
 from .baselines import baseline_bits
-from .learner import STOP_SIGNALS, Tracker, fit, make_loaders, make_optimizer, periodic_saver, save_state
+from .learner import Tracker, fit, make_loaders, make_optimizer, save_state
 from .distributed import (RankShard, distributed_model, process_group, rank_device, ranks_from_env, reduce_metrics,
                                 seed_per_process)
 from .config import (Interval, SEED_MAX, PREFIX, TRACKER_KEYS, TrainConfig, check_length, check_output, check_paths,
@@ -80,7 +81,7 @@ class _Stop(KeyboardInterrupt):
 
 @contextlib.contextmanager
 def stop_signals():
-    "SIGTERM and SIGHUP raise a KeyboardInterrupt in the `with` block, as Ctrl-C does (main thread only; chapter 08's list)."
+    "SIGTERM and SIGHUP raise a KeyboardInterrupt in the `with` block, as Ctrl-C does (main thread only; chapter 04a's list)."
     if threading.current_thread() is not threading.main_thread(): yield; return
     def stop(signum, frame): raise _Stop(signum)
     old = {s: signal.signal(s, stop) for s in STOP_SIGNALS if s != signal.SIGINT}  # Ctrl-C stays Python's own
@@ -149,7 +150,8 @@ def _fit(run, net, model, optimizer, device, ranks, out, callbacks) -> Tracker:
     shards = [RankShard(it, ranks, device) for it in run['loaders']] if ranks.world_size > 1 else list(run['loaders'])
     meta = {k: config[k] for k in TRACKER_KEYS} if run['start'] else None
     tracker = Tracker(net, optimizer, run['epochs'], run['start'], config['patience'], meta, out, token_level(vocab))
-    saver = [periodic_saver(run['save_every'], path, tracker, net, optimizer, vocab, config)] if ranks.is_main else []
+    record = lambda: {**config, **tracker.meta}  # the settings and, as they grow, the history and the best epoch
+    saver = [checkpoint_callback(path, net, vocab, record, optimizer, run['save_every'], run['start'])] if ranks.is_main else []
     reduce = [reduce_metrics(*shards, device)] if ranks.world_size > 1 else []
     try:
         with stop_signals(): fit(model, *shards, optimizer, run['epochs'] - run['start'], config['clip'], device,
