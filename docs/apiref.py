@@ -29,15 +29,19 @@ def default(v):
 
 _TOKENS = re.compile(r'\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)|`(?P<code>[^`]+)`')
 
+def code(text):
+    "Inline code as Sphinx writes it: one span.pre per word, so a line breaks between words, never inside one."
+    words = ' '.join(f'<span class="pre">{html.escape(w, quote=False)}</span>' for w in text.split(' '))
+    return f'<code class="docutils literal notranslate">{words}</code>'
+
 def inline(text, links):
     "Docstring or comment text as HTML: escaped as written; `name` is code (a link if documented), [t](u) a link."
     out, pos = [], 0
     for m in _TOKENS.finditer(text):
         out.append(html.escape(text[pos:m.start()], quote=False)); pos = m.end()
         if m['code'] is not None:
-            code = f'<code class="docutils literal notranslate">{html.escape(m["code"], quote=False)}</code>'
             url = links.get(m['code'])
-            out.append(f'<a class="reference internal" href="{url}">{code}</a>' if url else code)
+            out.append(f'<a class="reference internal" href="{url}">{code(m["code"])}</a>' if url else code(m['code']))
         else:
             out.append(f'<a class="reference internal" href="{html.escape(m["url"])}">{inline(m["text"], {})}</a>')
     out.append(html.escape(text[pos:], quote=False))
@@ -62,11 +66,11 @@ def _constructor(cls):
             return None  # inherited from a library class: say so rather than dump its signature
     return None
 
-def signature(f, name, kind):
-    "(HTML of the signature line, list of parameter rows) for function `f` shown as `kind name(...)`."
+def signature(f, name, kind, commented=None):
+    "(HTML of the signature line, parameter rows, return comment) for `f` shown as `kind name(...)`; comments from `commented` (default `f`)."
     sig = inspect.signature(f)
     params = [p for i, p in enumerate(sig.parameters.values()) if not (i == 0 and p.name in ('self', 'cls'))]
-    comments = _docments(f)
+    comments = _docments(commented or f)
     parts, rows, star = [], [], False
     for p in params:
         if p.kind is p.KEYWORD_ONLY and not star: parts.append('*'); star = True
@@ -89,7 +93,7 @@ def _params_html(rows, ret_doc, links):
     for name, ann, dflt, comment in rows:
         meta = ''.join([f': <span class="api-type">{html.escape(ann)}</span>' if ann else '',
                         f' <span class="api-default">= {html.escape(dflt)}</span>' if dflt is not None else ''])
-        items.append(f'<dt><code class="docutils literal notranslate">{html.escape(name)}</code>{meta}</dt>'
+        items.append(f'<dt>{code(name)}{meta}</dt>'
                      f'<dd>{inline(comment, links) if comment else ""}</dd>')
     if ret_doc: items.append(f'<dt>returns</dt><dd>{inline(ret_doc, links)}</dd>')
     return '<dl class="api-params">' + ''.join(items) + '</dl>'
@@ -122,12 +126,13 @@ def entry(obj, name, anchor, links, known_anchors, level=3):
         return _heading(level, anchor, name, True) + _block('api-function', line, _doc_html(_doc(obj), links) + _params_html(rows, ret, links)) + '\n'
     bases = [b for b in obj.__bases__ if b is not object]
     init = _constructor(obj)
-    if init is not None: line, rows, ret = signature(init, name, 'class')
+    # A dataclass's generated __init__ has no source: its fields' comments are on the class.
+    if init is not None: line, rows, ret = signature(init, name, 'class', obj if dataclasses.is_dataclass(obj) else None)
     else: line, rows, ret = f'<span class="api-kw">class</span> <span class="api-name">{html.escape(name)}</span>(...)', [], None
     body = _doc_html(_doc(obj), links)
-    if bases: body += '<p class="api-bases">Bases: ' + ', '.join(f'<code class="docutils literal notranslate">{html.escape(annotation(b))}</code>' for b in bases) + '</p>'
+    if bases: body += '<p class="api-bases">Bases: ' + ', '.join(code(annotation(b)) for b in bases) + '</p>'
     if init is None and bases:
-        body += f'<p class="api-doc">Constructed as <code class="docutils literal notranslate">{html.escape(bases[0].__module__.split(".")[0])}</code>\'s <code class="docutils literal notranslate">{html.escape(bases[0].__qualname__)}</code>, with its arguments.</p>'
+        body += f'<p class="api-doc">Constructed as {code(bases[0].__module__.split(".")[0])}\'s {code(bases[0].__qualname__)}, with its arguments.</p>'
     body += _params_html(rows, None, links)
     out = _heading(level, anchor, name, True) + _block('api-class', line, body) + '\n'
     for k, v in members(obj):
