@@ -9,6 +9,7 @@ __all__ = ['OPTIMIZERS', 'STOP_SIGNALS', 'make_loaders', 'make_optimizer', 'snap
 # %% ../nbs/08_learner.ipynb #c07a0004
 import contextlib, copy, math, signal, threading, time
 from pathlib import Path
+from typing import TextIO
 
 import torch
 
@@ -67,7 +68,7 @@ class Tracker:
                  start: int = 0,  # epochs done before (when resuming)
                  patience: int = 0,  # stop after this many epochs without a better validation perplexity; 0: never
                  meta: dict | None = None,  # history and best epoch so far (from a checkpoint's config)
-                 out=None,  # where progress lines go; None: nowhere
+                 out: TextIO | None = None,  # where progress lines go; None: nowhere
                  unit: str = 'char',  # 'char' or 'token': what the bits are per
                 ):
         self.net, self.optimizer, self.epochs, self.start, self.patience, self.out, self.unit = net, optimizer, epochs, start, patience, out, unit
