@@ -6,8 +6,8 @@ inside a code block where their backticks become raw markdown links. Here each e
 from the imported object instead: a class shows as a class with its constructor signature and its
 own public methods and properties (each with the anchor `_modidx.py` uses); parameters are listed
 with their type, default and comment; docstrings and comments are escaped, so `<unk>`, `*` and
-straight quotes show as written, and only backticked names (as links when documented) and
-`[text](url)` links are interpreted.
+straight quotes show as written; only backticked names (as links when documented), `[text](url)`
+links and `*emphasis*` between spaces are interpreted.
 """
 import dataclasses, html, inspect, re
 
@@ -27,6 +27,12 @@ def default(v):
     r = repr(v)
     return f'{type(v).__name__}(...)' if r.startswith('<') else r
 
+# `*The Time Machine*`: emphasis only where a `*` opens after a space and closes before one, so the
+# `*` of `steps*batch` or `2 * n` stays a `*`.
+EMPHASIS = re.compile(r'(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])')
+
+def _text_html(text): return EMPHASIS.sub(r'<em>\1</em>', html.escape(text, quote=False))
+
 _TOKENS = re.compile(r'\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)|`(?P<code>[^`]+)`')
 
 def code(text):
@@ -38,13 +44,13 @@ def inline(text, links):
     "Docstring or comment text as HTML: escaped as written; `name` is code (a link if documented), [t](u) a link."
     out, pos = [], 0
     for m in _TOKENS.finditer(text):
-        out.append(html.escape(text[pos:m.start()], quote=False)); pos = m.end()
+        out.append(_text_html(text[pos:m.start()])); pos = m.end()
         if m['code'] is not None:
             url = links.get(m['code'])
             out.append(f'<a class="reference internal" href="{url}">{code(m["code"])}</a>' if url else code(m['code']))
         else:
             out.append(f'<a class="reference internal" href="{html.escape(m["url"])}">{inline(m["text"], {})}</a>')
-    out.append(html.escape(text[pos:], quote=False))
+    out.append(_text_html(text[pos:]))
     return ''.join(out)
 
 def _doc(obj):

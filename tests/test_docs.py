@@ -175,8 +175,8 @@ def _page_text(page):
     return ' '.join(_html.unescape(re.sub(r'<[^>]+>', ' ', body)).split())
 
 def _as_written(text):
-    "Docstring text as the page should show it: backticks and [text](url) markup gone, nothing else."
-    text = re.sub(r'\[([^\]]+)\]\([^)\s]+\)', r'\1', text).replace('`', ' ')
+    "Docstring text as the page should show it: backticks, [text](url) and *emphasis* markup gone, nothing else."
+    text = apiref.EMPHASIS.sub(r'\1', re.sub(r'\[([^\]]+)\]\([^)\s]+\)', r'\1', text)).replace('`', ' ')
     return ' '.join(text.split())
 
 def _public(pages):
