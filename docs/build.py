@@ -8,10 +8,13 @@ swaps Quarto for Sphinx + myst-nb + furo:
      front matter's `output-file` (so pages match the links in rnn_nb/_modidx.py): title and
      description restored as `# title` / `> description`, `#|` lines stripped (`echo: false`
      becomes myst-nb's `remove-input` tag), Quarto's link attributes turned into HTML, links to
-     the published site made relative, an anchor per `show_doc` heading with nbdev's id.
+     the published site made relative, an anchor per `show_doc` heading with nbdev's id; each
+     `show_doc` entry rewritten by docs/apiref.py from the object itself; test-only cells
+     collapsed under "Tests"; a few of nbdev's name links sent where the words mean (RETARGET).
   3. MathJax 3 (from the npm tarball that `make docs` fetches once) goes under `_static/mathjax/`.
   4. `sphinx-build -W` with docs/conf.py; the sidebar follows the notebooks' order (index first).
-     Then docs/_build/pages.json records which notebook became which page (the tests read it).
+     Then the search page gets the pages' text (offline_search), so it quotes snippets from disk,
+     and docs/_build/pages.json records which notebook became which page (the tests read it).
 Usage: python docs/build.py [--mathjax TARBALL]   (default tarball: docs/_cache/mathjax-*.tgz)
 """
 import argparse, ast, configparser, json, os, re, shutil, subprocess, sys, tarfile
