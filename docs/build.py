@@ -75,11 +75,15 @@ def _quarto_links(text):
 
 # nbdev links every backticked name to the function of that name. Where the words mean something
 # else, the link goes where they mean: the model kind `rnn` (any page but chapter 01's, where
-# `rnn` is the function) to the section of chapter 05 that registers it, and the home page's
-# `train`, `generate` and `evaluate` (the commands) to the command-line chapter.
+# `rnn` is the function) to the section of chapter 05 that registers it, and `train`, `generate`
+# and `evaluate` where they are the commands (the home page; chapter 11, but for the arguments of
+# the function and the scripts calling it; "chapter 11's generate") to the command-line chapter.
+_COMMAND = r'\[`(train|generate|evaluate)`\]\((?:training\.html#train|prediction\.html#generate|prediction\.html#evaluate)\)'
 RETARGET = [
     (lambda page: page != 'scratch', r'\[`rnn`\]\(scratch\.html#rnn\)', '[`rnn`](concise.html#the-kinds-rnn-gru-and-lstm)'),
-    (lambda page: page == 'index', r'\[`(train|generate|evaluate)`\]\((training|prediction)\.html#\1\)', r'[`\1`](cli.html#the-three-commands)'),
+    (lambda page: page == 'index', _COMMAND, r'[`\1`](cli.html#the-three-commands)'),
+    (lambda page: page == 'cli', r'(?<!arguments of )(?<!calling )' + _COMMAND, r'[`\1`](cli.html#the-three-commands)'),
+    (lambda page: True, r"(chapter 11's )" + _COMMAND, r'\1[`\2`](cli.html#the-three-commands)'),
 ]
 
 def _retarget(text, page):
@@ -119,8 +123,11 @@ class Api:
     def links(self, page):
         "Name -> link as seen from `page`: its own module's name first, else a name only one module has."
         mod = self.module.get(page)
-        return {name: mods.get(mod) or next(iter(mods.values())) for name, mods in self.by_name.items()
-                if mod in mods or len(mods) == 1}
+        links = {name: mods.get(mod) or next(iter(mods.values())) for name, mods in self.by_name.items()
+                 if mod in mods or len(mods) == 1}
+        if page == 'cli.html':  # in chapter 11's docstrings `train`, `generate`, `evaluate` are the commands
+            links.update({c: 'cli.html#the-three-commands' for c in ('train', 'generate', 'evaluate')})
+        return links
 
     def entry(self, page, name):
         "The entry's markdown for `name` (as in `show_doc(name)`) on `page.html`, or None if it is not in the package."

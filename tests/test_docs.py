@@ -251,6 +251,11 @@ def test_links_go_where_the_words_mean(pages):
     for cmd in ('train', 'generate', 'evaluate'):
         assert re.search(rf'href="cli.html#the-three-commands"><code[^>]*><span class="pre">{cmd}</span>', home), cmd
         assert not re.search(rf'href="(training|prediction).html#{cmd}"', home), cmd
+    cli = _page_text('cli.html'), (html_dir/'cli.html').read_text(encoding='utf-8')
+    commands = re.findall(r'href="cli.html#the-three-commands"><code[^>]*><span class="pre">(\w+)</span>', cli[1])
+    functions = re.findall(r'href="(?:training|prediction).html#(train|generate|evaluate)"', cli[1])
+    assert {'train', 'generate', 'evaluate'} <= set(commands), commands
+    assert functions, 'chapter 11 also names the functions (the arguments of generate, scripts calling train)'
 
 def test_tests_are_collapsed(pages):
     "Every test cell of a notebook is on its page, collapsed under a 'Tests' summary; examples stay open."
