@@ -8,13 +8,16 @@ swaps Quarto for Sphinx + myst-nb + furo:
      front matter's `output-file` (so pages match the links in rnn_nb/_modidx.py): title and
      description restored as `# title` / `> description`, `#|` lines stripped (`echo: false`
      becomes myst-nb's `remove-input` tag), Quarto's link attributes turned into HTML, links to
-     the published site made relative, an anchor per `show_doc` heading with nbdev's id.
+     the published site made relative, an anchor per `show_doc` heading with nbdev's id; each
+     `show_doc` entry rewritten by docs/apiref.py from the object itself; test-only cells
+     collapsed under "Tests"; a few of nbdev's name links sent where the words mean (RETARGET).
   3. MathJax 3 (from the npm tarball that `make docs` fetches once) goes under `_static/mathjax/`.
   4. `sphinx-build -W` with docs/conf.py; the sidebar follows the notebooks' order (index first).
-     Then docs/_build/pages.json records which notebook became which page (the tests read it).
+     Then the search page gets the pages' text (offline_search), so it quotes snippets from disk,
+     and docs/_build/pages.json records which notebook became which page (the tests read it).
 Usage: python docs/build.py [--mathjax TARBALL]   (default tarball: docs/_cache/mathjax-*.tgz)
 """
-import argparse, configparser, json, os, re, shutil, subprocess, sys, tarfile
+import argparse, ast, configparser, json, os, re, shutil, subprocess, sys, tarfile
 from pathlib import Path
 import yaml
 
@@ -70,6 +73,24 @@ def _quarto_links(text):
         return f'<a href="{url}"{cls} target="_blank" rel="noopener">{label}</a>'
     return _QUARTO_LINK.sub(link, text)
 
+# nbdev links every backticked name to the function of that name. Where the words mean something
+# else, the link goes where they mean: the model kind `rnn` (any page but chapter 01's, where
+# `rnn` is the function) to the section of chapter 05 that registers it, and `train`, `generate`
+# and `evaluate` where they are the commands (the home page; chapter 11, but for the arguments of
+# the function and the scripts calling it; "chapter 11's generate") to the command-line chapter.
+_COMMAND = r'\[`(train|generate|evaluate)`\]\((?:training\.html#train|prediction\.html#generate|prediction\.html#evaluate)\)'
+RETARGET = [
+    (lambda page: page != 'scratch', r'\[`rnn`\]\(scratch\.html#rnn\)', '[`rnn`](concise.html#the-kinds-rnn-gru-and-lstm)'),
+    (lambda page: page == 'index', _COMMAND, r'[`\1`](cli.html#the-three-commands)'),
+    (lambda page: page == 'cli', r'(?<!arguments of )(?<!calling )' + _COMMAND, r'[`\1`](cli.html#the-three-commands)'),
+    (lambda page: True, r"(chapter 11's )" + _COMMAND, r'\1[`\2`](cli.html#the-three-commands)'),
+]
+
+def _retarget(text, page):
+    for applies, pattern, repl in RETARGET:
+        if applies(page): text = re.sub(pattern, repl, text)
+    return text
+
 def _show_doc_markdown(md):
     "nbdev's show_doc markdown, made plain: no leading rule, HTML source link, nbdev's anchor ids."
     md = re.sub(r'^\s*---\s*\n', '', md)
@@ -85,12 +106,60 @@ def _front_matter(cell):
     if cell['cell_type'] != 'raw' or not src.startswith('---'): return None
     return yaml.safe_load(src.strip('-\n')) or {}
 
-def plain_notebook(nb, site):
+_SHOW_DOC = re.compile(r'^show_doc\(\s*([\w.]+)\s*\)$')
+
+class Api:
+    "What the API entries need: each page's module, and the link of every documented name (from `_modidx.py`)."
+    def __init__(self):
+        from rnn_nb._modidx import d
+        self.module, self.anchors, self.by_name = {}, set(), {}
+        for mod, syms in d['syms'].items():
+            for full, (link, _) in syms.items():
+                page, anchor = link.split('#')
+                self.module[page], name = mod, full[len(mod) + 1:]
+                self.anchors.add(link)
+                if not any(part.startswith('_') for part in name.split('.')): self.by_name.setdefault(name, {})[mod] = link
+
+    def links(self, page):
+        "Name -> link as seen from `page`: its own module's name first, else a name only one module has."
+        mod = self.module.get(page)
+        links = {name: mods.get(mod) or next(iter(mods.values())) for name, mods in self.by_name.items()
+                 if mod in mods or len(mods) == 1}
+        if page == 'cli.html':  # in chapter 11's docstrings `train`, `generate`, `evaluate` are the commands
+            links.update({c: 'cli.html#the-three-commands' for c in ('train', 'generate', 'evaluate')})
+        return links
+
+    def entry(self, page, name):
+        "The entry's markdown for `name` (as in `show_doc(name)`) on `page.html`, or None if it is not in the package."
+        import importlib
+        from apiref import entry
+        mod = self.module.get(f'{page}.html')
+        if mod is None: return None
+        obj = importlib.import_module(mod)
+        for part in name.split('.'): obj = getattr(obj, part, None)
+        if obj is None: return None
+        known = {l.split('#')[1] for l in self.anchors if l.startswith(f'{page}.html#')}
+        return entry(obj, name, name.lower(), self.links(f'{page}.html'), known)
+
+_TEST_CALL = re.compile(r'^(test_\w+|fails_with)$')
+
+def is_test_cell(code, outputs):
+    "A cell that only checks: it asserts or calls a fastcore test (`test_eq`, `test_fail`, ...) and shows nothing."
+    if any(o.get('output_type') != 'error' for o in outputs): return False
+    try: tree = ast.parse(code)
+    except SyntaxError: return False
+    return any(isinstance(n, ast.Assert) or isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+               and _TEST_CALL.match(n.func.id) for n in ast.walk(tree))
+
+# A test cell is kept on the page (the tests are part of the chapter) but collapsed under "Tests".
+TEST_CELL_META = {'tags': ['hide-cell'], 'mystnb': {'code_prompt_show': 'Tests', 'code_prompt_hide': 'Tests'}}
+
+def plain_notebook(nb, site, api=None):
     "Return (page name, title, notebook) for a notebook processed by nbdev."
     cells, fm = nb['cells'], None
     if cells and (fm := _front_matter(cells[0])) is not None: cells = cells[1:]
     fm = fm or {}
-    out = []
+    out, page = [], Path(fm.get('output-file') or '').stem
     if 'title' in fm:
         head = f'# {fm["title"]}' + (f'\n\n> {fm["description"]}' if fm.get('description') else '')
         out.append({'cell_type': 'markdown', 'metadata': {}, 'source': head})
@@ -98,18 +167,22 @@ def plain_notebook(nb, site):
         src = _text(cell['source'])
         if cell['cell_type'] == 'markdown':
             if src.strip().startswith('<!-- WARNING: THIS FILE WAS AUTOGENERATED'): continue
-            out.append({'cell_type': 'markdown', 'metadata': {}, 'source': _quarto_links(_local_links(src, site))})
+            out.append({'cell_type': 'markdown', 'metadata': {}, 'source': _retarget(_quarto_links(_local_links(src, site)), page)})
         elif cell['cell_type'] == 'code':
             opts, code = _directives(src)
             if opts.get('include') == 'false' or 'hide' in opts: continue
             tags = (['remove-input'] if opts.get('echo') == 'false' else []) + \
                    (['remove-output'] if opts.get('output') == 'false' else [])
             outputs = [_plain_output(o, site) for o in cell.get('outputs', [])]
+            if api and (m := _SHOW_DOC.match(code)) and (md := api.entry(page, m.group(1))):
+                outputs = [{'output_type': 'display_data', 'metadata': {}, 'data': {'text/markdown': md}}]
             if not code and not outputs: continue
-            out.append({'cell_type': 'code', 'metadata': {'tags': tags} if tags else {}, 'source': code,
+            meta = {'tags': tags} if tags else {}
+            if not tags and is_test_cell(code, outputs): meta = TEST_CELL_META
+            out.append({'cell_type': 'code', 'metadata': meta, 'source': code,
                         'execution_count': None, 'outputs': outputs})
     title = fm.get('title') or next((l[2:] for c in out for l in c['source'].splitlines() if l.startswith('# ')), None)
-    name = Path(fm.get('output-file') or '').stem
+    name = page
     for i, cell in enumerate(out): cell['id'] = f'c{i:03d}'  # nbformat 4.5 wants cell ids
     meta = {'kernelspec': {'display_name': 'Python 3', 'language': 'python', 'name': 'python3'},
             'language_info': {'name': 'python'}}
@@ -131,11 +204,10 @@ def write_sources(proc, cfg):
     "Write docs/_build/src/<page>.ipynb for every notebook in nbs/; return the manifest, in sidebar order."
     site = (cfg['doc_host'] + cfg['doc_baseurl']).rstrip('/')
     shutil.rmtree(src_dir, ignore_errors=True); src_dir.mkdir(parents=True)
-    pages = []
-    sources = []
+    pages, sources, api = [], [], Api()
     for nb_path in notebooks():
         nb = json.loads((proc/nb_path.name).read_text(encoding='utf-8'))
-        name, title, plain = plain_notebook(nb, site)
+        name, title, plain = plain_notebook(nb, site, api)
         name = name or nb_path.stem
         if not title: sys.exit(f'{nb_path.name}: no title (its first cell should be `# Title` and `> summary`)')
         if name in [p for p, _, _ in pages]: sys.exit(f'{nb_path.name}: page name {name!r} is used twice')
@@ -167,6 +239,24 @@ def install_static(tarball):
             target.write_bytes(tar.extractfile(m).read())
     if not (dest/'tex-chtml.js').exists(): sys.exit(f'{tarball}: no es5/tex-chtml.js inside; is it MathJax 3?')
 
+_ARTICLE = re.compile(r'<article[^>]*role="main"[^>]*>(.*?)</article>', re.S)
+_DROP = re.compile(r'<(script|style)\b.*?</\1>|<img\b[^>]*>', re.S)
+
+def offline_search(pages):
+    "Sphinx's search page, working from disk: the pages' main text in _static/page-text.js, and search-offline.js to serve it."
+    texts = {}
+    for p in pages:
+        m = _ARTICLE.search((html_dir/p['page']).read_text(encoding='utf-8'))
+        texts[p['page']] = _DROP.sub('', m.group(1)) if m else ''
+    (html_dir/'_static'/'page-text.js').write_text('window.RNN_NB_PAGES = ' + json.dumps(texts) + ';\n', encoding='utf-8')
+    shutil.copy(docs/'search-offline.js', html_dir/'_static'/'search-offline.js')
+    search = html_dir/'search.html'
+    tag = '<script src="_static/searchtools.js"></script>'
+    page = search.read_text(encoding='utf-8')
+    if tag not in page: sys.exit(f'{search}: no {tag}; has Sphinx changed its search page?')
+    ours = '<script src="_static/page-text.js"></script>\n<script src="_static/search-offline.js"></script>\n'
+    search.write_text(page.replace(tag, ours + tag), encoding='utf-8')
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--mathjax', type=Path, help='npm tarball of MathJax 3 (default: docs/_cache/mathjax-*.tgz)')
@@ -183,6 +273,7 @@ def main(argv):
            '-c', str(docs), str(src_dir), str(html_dir)]
     res = subprocess.run(cmd, cwd=root)
     if res.returncode: return res.returncode
+    offline_search(pages)
     (build/'pages.json').write_text(json.dumps(pages, indent=1) + '\n', encoding='utf-8')
     print(f'{len(pages)} pages: ' + ', '.join(p['page'] for p in pages))
     print(f'open {html_dir/"index.html"}')

@@ -29,6 +29,8 @@ html_static_path = [str(_root/'docs'/'_build'/'static')]  # MathJax and site.css
 html_css_files = ['site.css']
 html_copy_source = False
 html_show_sourcelink = False
+html_use_index = False              # the API entries are raw HTML, so Sphinx's index would be empty
+smartquotes = False                 # text as written: 'd2l' and "--help" stay pasteable
 mathjax_path = 'mathjax/tex-chtml.js'  # relative to _static/: the local copy, never a CDN
 # textmacros: `\_` and friends inside `\text{...}` (e.g. $\text{num\_steps}$) render as in LaTeX.
 mathjax3_config = {'loader': {'load': ['[tex]/textmacros']}, 'tex': {'packages': {'[+]': ['textmacros']}}}

@@ -8,6 +8,7 @@ __all__ = ['OPTIMIZERS', 'make_loaders', 'make_optimizer', 'snapshot', 'restore'
 # %% ../nbs/08_learner.ipynb #c07a0004
 import copy, math, time
 from pathlib import Path
+from typing import TextIO
 
 import torch
 
@@ -66,7 +67,7 @@ class Tracker:
                  start: int = 0,  # epochs done before (when resuming)
                  patience: int = 0,  # stop after this many epochs without a better validation perplexity; 0: never
                  meta: dict | None = None,  # history and best epoch so far (from a checkpoint's config)
-                 out=None,  # where progress lines go; None: nowhere
+                 out: TextIO | None = None,  # where progress lines go; None: nowhere
                  unit: str = 'char',  # 'char' or 'token': what the bits are per
                 ):
         self.net, self.optimizer, self.epochs, self.start, self.patience, self.out, self.unit = net, optimizer, epochs, start, patience, out, unit

@@ -7,6 +7,7 @@ __all__ = ['Timer', 'Accumulator', 'try_gpu', 'Animator', 'sgd', 'train_epoch', 
 
 # %% ../nbs/03_training.ipynb #e96ce3a8
 import math, time
+from collections.abc import Callable, Iterable
 
 import torch
 from torch import nn
@@ -214,10 +215,10 @@ def train(net,  # a model keeping the contract
           device: torch.device,  # where the model lives; minibatches are moved there
           use_random_iter: bool = False,  # True: a fresh state for every minibatch
           grad_clip: float | None = 1.0,  # largest gradient norm; None: no clipping
-          val_iter=None,  # held-out (X, Y) minibatches: validation perplexity every epoch
+          val_iter: Iterable[tuple[torch.Tensor, torch.Tensor]] | None = None,  # held-out (X, Y) minibatches: validation perplexity every epoch
           callbacks=(),  # functions (epoch, history) -> stop?, called after every epoch
           plot: bool = True,  # live plot; False: a text progress bar
-          updater=None,  # an optimizer or a function of the batch size; None: SGD at `lr`
+          updater: torch.optim.Optimizer | Callable[[int], None] | None = None,  # an optimizer or a function of the batch size; None: SGD at `lr`
           prefix: str = 'time traveller',  # what the samples continue
           verbose: bool = True,  # show progress (plot or bar) and print the summary and samples; False: silent
          ) -> dict:

@@ -162,9 +162,131 @@ def test_quarto_config_stays_valid():
     assert nbdev_yml['project']['output-dir'] == '_docs'
     assert {'_docs/', '_proc/', 'docs/_build/', 'nbs/sidebar.yml'} <= set((root/'.gitignore').read_text().split())
 
+# --- the API reference ---------------------------------------------------------------------------------
+
+import html as _html, importlib, inspect, sys
+sys.path.insert(0, str(root/'docs'))
+import apiref  # docs/apiref.py: which members a class entry documents
+from build import is_test_cell  # docs/build.py: which cells the site collapses under "Tests"
+
+def _page_text(page):
+    "A page's text as a reader sees it: tags dropped, entities decoded, whitespace collapsed."
+    body = re.sub(r'<(script|style)\b.*?</\1>', ' ', (html_dir/page).read_text(encoding='utf-8'), flags=re.S)
+    return ' '.join(_html.unescape(re.sub(r'<[^>]+>', ' ', body)).split())
+
+def _as_written(text):
+    "Docstring text as the page should show it: backticks, [text](url) and *emphasis* markup gone, nothing else."
+    text = apiref.EMPHASIS.sub(r'\1', re.sub(r'\[([^\]]+)\]\([^)\s]+\)', r'\1', text)).replace('`', ' ')
+    return ' '.join(text.split())
+
+def _public(pages):
+    "(module, name, object, page) of every public top-level name _modidx documents."
+    from rnn_nb._modidx import d
+    for mod, syms in d['syms'].items():
+        for full, (link, _) in syms.items():
+            name = full[len(mod) + 1:]
+            if '.' in name or name.startswith('_'): continue
+            yield mod, name, getattr(importlib.import_module(mod), name), link.split('#')[0]
+
+def test_docstrings_render_as_written(pages):
+    "Every docstring and parameter comment is on its page as written: `<unk>`, `*`, straight quotes and all."
+    from fastcore.docments import docments
+    texts, missing = {}, []
+    for mod, name, obj, page in _public(pages):
+        text = texts.setdefault(page, _page_text(page))
+        objs = [(name, obj)] + ([(f'{name}.{k}', v.fget if isinstance(v, property) else v) for k, v in apiref.members(obj)]
+                                if inspect.isclass(obj) else [])
+        for label, o in objs:
+            doc = (o.__dict__.get('__doc__') if inspect.isclass(o) else o.__doc__) or ''
+            parts = [p for p in re.split(r'\n\s*\n', inspect.cleandoc(doc)) if p.strip()]
+            try: parts += [c for c in docments(o).values() if c]
+            except (TypeError, OSError, ValueError): pass
+            missing += [f'{page} {label}: {_as_written(p)[:90]!r}' for p in parts if _as_written(p) not in text]
+    assert not missing, 'docstring text missing or mangled on its page:\n' + '\n'.join(missing)
+    assert '<unk>' in texts['data.html'] and 'unknown=\'unk\'' in ''.join(texts.values())
+
+def test_classes_render_as_classes_with_members(pages):
+    "Each public class: `class Name(...)`, and an entry (signature and docstring) for each of its own public methods and properties."
+    bad = []
+    for mod, name, obj, page in _public(pages):
+        if not inspect.isclass(obj): continue
+        page_html = (html_dir/page).read_text(encoding='utf-8')
+        if not re.search(rf'<span id="{name.lower()}" class="api-entry"></span></p>\s*<p class="rubric"[^>]*>{name}</p>\s*'
+                         rf'<div class="api api-class"><pre class="api-sig"><span class="api-kw">class</span> <span class="api-name">{name}</span>\(',
+                         page_html): bad.append(f'{page}: {name} is not shown as a class')
+        for k, v in apiref.members(obj):
+            kind = 'property' if isinstance(v, property) else 'def'
+            if not re.search(rf'<span id="{name.lower()}\.{k.lower()}" class="api-(entry|member)"></span></p>\s*<p class="rubric"[^>]*>{name}\.{k}</p>\s*'
+                             rf'<div class="api api-method"><pre class="api-sig"><span class="api-kw">{kind}</span>', page_html):
+                bad.append(f'{page}: no entry for {name}.{k}')
+    assert not bad, '\n'.join(bad)
+    vocab = (html_dir/'data.html').read_text(encoding='utf-8')
+    assert 'id="vocab.to_tokens"' in vocab and 'id="vocab.unk"' in vocab
+
+def test_signatures_show_no_internals(pages):
+    "Signatures name the types a user passes: no `NoneType`, module paths, private torch classes, or a library class's inherited signature."
+    bad = []
+    for p in pages:
+        for sig in re.findall(r'<pre class="api-sig">(.*?)</pre>', (html_dir/p['page']).read_text(encoding='utf-8'), re.S):
+            text = _html.unescape(re.sub(r'<[^>]+>', '', sig))
+            if re.search(r'NoneType|__main__|torch\._C|\b_[A-Z]\w*|\bpathlib\.|\btorch\.nn\.', text): bad.append(f'{p["page"]}: {text}')
+    assert not bad, 'internals in signatures:\n' + '\n'.join(bad)
+    ddp = re.search(r'<span class="api-name">DDPModel</span>(.*?)</pre>', (html_dir/'distributed.html').read_text(encoding='utf-8'), re.S)
+    assert ddp and 'find_unused_parameters' not in ddp.group(1)
+
+def test_no_links_out_of_the_site_for_source_or_an_empty_index(pages):
+    "Source links would leave the offline site (for a repository that may not exist); the index page would be empty."
+    for p in pages:
+        page = (html_dir/p['page']).read_text(encoding='utf-8')
+        assert 'class="sourcelink"' not in page and '/blob/' not in page, p['page']
+        assert 'genindex.html' not in page, p['page']
+    assert not (html_dir/'genindex.html').exists()
+
+def test_links_go_where_the_words_mean(pages):
+    "The model kind `rnn` links to the section that registers it, the home page's commands to the CLI chapter."
+    for p in pages:
+        if p['page'] != 'scratch.html': assert 'href="scratch.html#rnn"' not in (html_dir/p['page']).read_text(encoding='utf-8'), p['page']
+    assert 'href="concise.html#the-kinds-rnn-gru-and-lstm"' in (html_dir/'concise.html').read_text(encoding='utf-8')
+    home = (html_dir/'index.html').read_text(encoding='utf-8')
+    for cmd in ('train', 'generate', 'evaluate'):
+        assert re.search(rf'href="cli.html#the-three-commands"><code[^>]*><span class="pre">{cmd}</span>', home), cmd
+        assert not re.search(rf'href="(training|prediction).html#{cmd}"', home), cmd
+    cli = _page_text('cli.html'), (html_dir/'cli.html').read_text(encoding='utf-8')
+    commands = re.findall(r'href="cli.html#the-three-commands"><code[^>]*><span class="pre">(\w+)</span>', cli[1])
+    functions = re.findall(r'href="(?:training|prediction).html#(train|generate|evaluate)"', cli[1])
+    assert {'train', 'generate', 'evaluate'} <= set(commands), commands
+    assert functions, 'chapter 11 also names the functions (the arguments of generate, scripts calling train)'
+
+def test_tests_are_collapsed(pages):
+    "Every test cell of a notebook is on its page, collapsed under a 'Tests' summary; examples stay open."
+    for p in pages:
+        cells = [(c, o) for c, o in _visible_cells(p['notebook']) if c['cell_type'] == 'code']
+        n = sum(is_test_cell('\n'.join(l for l in _src(c).splitlines() if not l.startswith('#|')), c.get('outputs', []))
+                for c, o in cells if o.get('echo', '').strip() != 'false' and o.get('output', '').strip() != 'false')
+        page = (html_dir/p['page']).read_text(encoding='utf-8')
+        shown = len(re.findall(r'<details class="admonition hide above-input">\s*<summary[^>]*>\s*<p class="collapsed admonition-title">Tests</p>', page))
+        assert shown == n, f'{p["page"]}: {shown} collapsed test cells, the notebook has {n}'
+    data = (html_dir/'data.html').read_text(encoding='utf-8')
+    assert data.count('<p class="collapsed admonition-title">Tests</p>') >= 5
+
 # --- in a real browser ---------------------------------------------------------------------------------
 
-_REPORT = """(async () => {
+# What a reader at 1280 px would have to scroll sideways for, and inline code split over two lines.
+_LAYOUT = """const layout = () => {
+  const content = document.querySelector('.content'), box = content.getBoundingClientRect();
+  const right = box.right - parseFloat(getComputedStyle(content).paddingRight) + 9;  // furo's headings reach 0.5rem out
+  const name = e => e.tagName.toLowerCase() + (e.className && typeof e.className == 'string' ? '.' + e.className.split(' ')[0] : '')
+                    + ': ' + e.textContent.trim().slice(0, 60);
+  const visible = e => e.getClientRects().length && !e.closest('details:not([open])');
+  const inner = e => e.closest('mjx-container') && e.tagName != 'MJX-CONTAINER';  // MathJax's own parts clip by design
+  const all = [...content.querySelectorAll('*')].filter(e => visible(e) && !inner(e));
+  return {content_width: box.width,
+          too_wide: all.filter(e => e.getBoundingClientRect().right > right).map(name),
+          scrolls: all.filter(e => e.scrollWidth > e.clientWidth + 1 && /auto|scroll/.test(getComputedStyle(e).overflowX)).map(name),
+          split_code: [...content.querySelectorAll('code.literal span.pre')].filter(e => visible(e) && e.getClientRects().length > 1).map(name)};
+};"""
+
+_REPORT = "(async () => {\n" + _LAYOUT + """
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
   await document.fonts.ready;
   await Promise.all([...document.images].map(i => i.complete ? 0 : new Promise(r => { i.onload = i.onerror = r; })));
@@ -172,17 +294,19 @@ _REPORT = """(async () => {
           math: document.querySelectorAll('.math').length,
           rendered: document.querySelectorAll('mjx-container').length,
           tex_errors: [...document.querySelectorAll('mjx-merror')].map(e => e.textContent),
-          images: [...document.images].map(i => [i.getAttribute('src'), i.naturalWidth])};
+          images: [...document.images].map(i => [i.getAttribute('src'), i.naturalWidth]),
+          ...layout()};
 })()"""
+
+_OPEN_TESTS = "document.querySelectorAll('details.hide').forEach(d => d.open = true)"
 
 def test_pages_in_chromium(pages):
     "Each page from disk, no network: no console errors or failed loads, every equation typeset, every figure drawn."
     exe = find_chromium()
     if not exe: _skip_or_fail('Chromium not found: install Debian\'s `chromium` to run the browser test')
     shots = root/'docs'/'_build'/'screenshots'; shots.mkdir(exist_ok=True)
-    browser, failures = Chromium(exe, width=1200, height=1600), []
+    browser, failures = Chromium(exe, width=1280, height=1000), []
     try:
-        shot = next((p for p in pages[1:] if all(expected(p['notebook'])[:2])), pages[-1])
         for p in pages:
             has_math, figures, _ = expected(p['notebook'])
             r, problems = browser.visit((html_dir/p['page']).as_uri(), _REPORT)
@@ -192,10 +316,39 @@ def test_pages_in_chromium(pages):
             failures += [f'{p["page"]}: TeX error {e!r}' for e in r['tex_errors']]
             if len(r['images']) < figures: failures.append(f'{p["page"]}: {len(r["images"])} images for {figures} figures')
             failures += [f'{p["page"]}: image {src} not drawn' for src, w in r['images'] if not w]
-            if p is shot:  # the top of the page (title, equations, API entries), then its first figure
-                browser.screenshot(shots/p['page'].replace('.html', '.png'))
-                browser.evaluate("document.images.length && window.scrollTo({behavior: 'instant', top:"  # furo scrolls smoothly
+            if r['content_width'] < 900: failures.append(f'{p["page"]}: text column {r["content_width"]:.0f} px wide at 1280 px')
+            failures += [f'{p["page"]}: wider than the column: {e}' for e in r['too_wide']]
+            failures += [f'{p["page"]}: scrolls sideways: {e}' for e in r['scrolls']]
+            failures += [f'{p["page"]}: inline code split over lines: {e}' for e in r['split_code']]
+            # The top of every page (title, prose, first API entries), then its first figure.
+            browser.screenshot(shots/p['page'].replace('.html', '.png'))
+            if r['images']:
+                browser.evaluate("window.scrollTo({behavior: 'instant', top:"  # furo scrolls smoothly
                                  " document.images[0].getBoundingClientRect().top + window.scrollY - 200})")
                 browser.screenshot(shots/p['page'].replace('.html', '-figure.png'))
+            # Opened, the tests must fit the column too.
+            browser.evaluate(_OPEN_TESTS)
+            r = browser.evaluate('(() => { ' + _LAYOUT + ' return layout(); })()')
+            failures += [f'{p["page"]}, tests opened: wider than the column: {e}' for e in r['too_wide'] + r['scrolls']]
     finally: browser.close()
     assert not failures, '\n'.join(failures)
+
+def test_search_works_from_disk(pages):
+    "The search page, opened from disk: results with a snippet each, and no console errors (Sphinx's fetches would be refused)."
+    exe = find_chromium()
+    if not exe: _skip_or_fail('Chromium not found: install Debian\'s `chromium` to run the browser test')
+    browser = Chromium(exe, width=1280, height=1000)
+    try:
+        wait = """new Promise(done => { const t0 = Date.now(); const poll = () => {
+            const items = document.querySelectorAll('#search-results li');
+            const status = document.querySelector('#search-results .search-summary');
+            if ((items.length && [...items].every(i => i.querySelector('p.context'))) || Date.now() - t0 > 10000)
+              done({results: items.length, snippets: document.querySelectorAll('#search-results li p.context').length,
+                    first: (document.querySelector('#search-results li p.context') || {}).textContent || ''});
+            else setTimeout(poll, 100); }; poll(); })"""
+        r, problems = browser.visit((html_dir/'search.html').as_uri() + '?q=vocabulary', wait)
+        browser.screenshot(root/'docs'/'_build'/'screenshots'/'search.png')
+    finally: browser.close()
+    assert not problems, problems
+    assert r['results'] >= 3 and r['snippets'] == r['results'], r
+    assert 'vocabulary' in r['first'].lower(), r
