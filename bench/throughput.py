@@ -12,6 +12,12 @@ The reference is d2l 0.17.6's `RNNModelScratch` and `train_epoch_ch8` (with its 
 package, so the reference uses rnn_nb.scratch's functions of the same names, which perform the same
 operations in the same order (one-hot matmul, recurrent matmul, bias, tanh, per-step output matmul,
 `torch.cat`).
+
+Then the figures to read, never asserted: the default model of `TrainConfig()` (GRU 256, batch 32, 64
+steps, Adam) trained by rnn_nb's loop against a plain PyTorch loop over the same `nn` layers, the way
+pytorch/examples' word language model trains (ratio >= 0.95 wanted); generate tokens/s at batch 1 and
+64; evaluate tokens/s; the time to count the n-gram baselines. `--compile` adds steps 1-2 under
+`torch.compile` to the first race (where no C++ compiler is found, it says so in one line).
 """
 import argparse, math, os, random, statistics, sys, time, types
 from pathlib import Path
@@ -29,10 +35,15 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from rnn_nb.data import TimeMachine, load_data_time_machine
+from rnn_nb.data import TimeMachine, Vocab, load_data_time_machine
 from rnn_nb.scratch import RNNLMScratch, RNNModelScratch, RNNScratch, as_lm, get_params, init_rnn_state, rnn
 from rnn_nb.fast import BF16_ENV, RNNModelFast, bf16_native
 from rnn_nb.training import sgd, train_epoch
+from rnn_nb.prediction import evaluate, generate, time_machine_split
+from rnn_nb.baselines import CharNGram, baseline_bits
+from rnn_nb.checkpoints import build_model
+from rnn_nb.learner import make_loaders, make_optimizer
+from rnn_nb.config import TrainConfig
 
 
 def gather_forward(inputs_ids, state, params):
@@ -50,6 +61,20 @@ def gather_forward(inputs_ids, state, params):
 class GatherModel(RNNModelScratch):
     "The plain model with steps 1-2 only (token ids go to the forward function, not one-hot vectors)."
     def __call__(self, X, state): return gather_forward(X.T, state, self.params)
+
+
+def compiled_model(V, device):
+    "Steps 1-2 with the whole forward function under torch.compile (inductor; on a CPU it needs a C++ compiler)."
+    net = GatherModel(V, 512, device)
+    step = torch.compile(gather_forward)
+    t = time.perf_counter()
+    try: step(torch.zeros(35, 32, dtype=torch.long), (torch.zeros(32, 512),), net.params)[0].sum().backward()
+    except Exception as e:  # no compiler, or a backend that cannot compile this: say so in one line
+        print(f'torch.compile is not available here ({type(e).__name__}: {str(e).splitlines()[0][:120]}): its contender is left out')
+        return None
+    print(f'torch.compile of steps 1-2: {time.perf_counter() - t:.0f} s to compile (forward and backward)')
+    net.__class__ = type('CompiledGatherModel', (GatherModel,), {'__call__': lambda self, X, state: step(X.T, state, self.params)})
+    return net
 
 
 def d2l_contenders(d2l, vocab, device):
@@ -87,14 +112,75 @@ def report(title, results, reference):
         print(f'  {name:34s} {med:10,.0f} tokens/s   x{med / ref:4.2f}   perplexity after epoch {min(5, len(runs))}: {ppl:.3f}')
 
 
+def plain_epoch(rnn, decoder, optimizer, loader, clip):
+    "One epoch of the pytorch/examples word-language-model loop over the same layers: one-hot inputs, nn.GRU, nn.Linear."
+    params, criterion, state, loss_sum, tokens = [*rnn.parameters(), *decoder.parameters()], nn.CrossEntropyLoss(), None, 0.0, 0
+    t = time.perf_counter()
+    for X, Y in loader:
+        state = None if state is None else state.detach()
+        out, state = rnn(F.one_hot(X.T, decoder.out_features).float(), state)
+        loss = criterion(decoder(out.reshape(-1, out.shape[-1])), Y.T.reshape(-1))
+        optimizer.zero_grad(); loss.backward(); nn.utils.clip_grad_norm_(params, clip); optimizer.step()
+        loss_sum += loss.item() * Y.numel(); tokens += Y.numel()
+    return math.exp(loss_sum / tokens), tokens / (time.perf_counter() - t)
+
+
+def default_model(rounds, device, batches=24):
+    "TrainConfig()'s model and recipe (GRU, Adam, clipping) on the book's training split: rnn_nb's loop against a plain one."
+    cfg, (train_text, val_text) = TrainConfig(), time_machine_split()
+    vocab = Vocab(list(train_text))
+    ids = vocab[list(train_text)][:cfg.batch * cfg.steps * batches + 1]  # the first `batches` minibatches of every epoch
+    loader, _ = make_loaders(ids, vocab[list(val_text)], cfg.batch, cfg.steps)
+    torch.manual_seed(cfg.seed)
+    net = build_model(cfg.model, device=device, vocab_size=len(vocab), num_hiddens=cfg.hidden)
+    updater = make_optimizer(net, cfg.optimizer, cfg.lr)
+    torch.manual_seed(cfg.seed)
+    rnn, decoder = nn.GRU(len(vocab), cfg.hidden).to(device), nn.Linear(cfg.hidden, len(vocab)).to(device)
+    optimizer = torch.optim.Adam([*rnn.parameters(), *decoder.parameters()], lr=cfg.lr)
+    contenders = {'plain PyTorch loop': (None, lambda it: plain_epoch(rnn, decoder, optimizer, it, cfg.clip)),
+                  'rnn_nb (train_run\'s loop)': (net, lambda it: train_epoch(net, it, nn.CrossEntropyLoss(), updater, device,
+                                                                             False, cfg.clip))}
+    report(f'The default model of TrainConfig(): {cfg.model.upper()} {cfg.hidden}, batch {cfg.batch}, steps {cfg.steps}, '
+           f'{cfg.optimizer}, clip {cfg.clip}; {batches} minibatches an epoch', race(contenders, loader, rounds), 'plain PyTorch loop')
+    return net, vocab, train_text, val_text, loader
+
+
+def timed(f, repeats=3):
+    "The median wall time of `f()` over `repeats` calls, and its last result."
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter(); out = f(); times.append(time.perf_counter() - t)
+    return statistics.median(times), out
+
+
+def other_figures(net, vocab, train_text, val_text, loader, device):
+    "Generating, evaluating and the n-gram baselines, each as a figure to read."
+    print('\nGenerating, evaluating and the baselines (median of 3)')
+    for batch, num_preds in ((1, 400), (64, 200)):
+        s, _ = timed(lambda: generate('the time traveller ', num_preds, net, vocab, device, num_samples=batch,
+                                      generator=torch.Generator().manual_seed(0)))
+        print(f'  generate, batch {batch:2d}: {batch * num_preds / s:10,.0f} tokens/s')
+    s, res = timed(lambda: evaluate(net, val_text, vocab, device))
+    print(f'  evaluate, the held-out text as one stream: {res.tokens / s:10,.0f} tokens/s ({res.tokens:,} characters in {s:.2f} s)')
+    s, res = timed(lambda: evaluate(net, loader, vocab, device))
+    print(f'  evaluate, training minibatches: {res.tokens / s:10,.0f} tokens/s')
+    s, _ = timed(lambda: CharNGram(train_text, vocab, 7))
+    print(f'  n-gram counts (CharNGram, max_n=7, {len(train_text):,} characters): {s:.2f} s')
+    s, _ = timed(lambda: baseline_bits(train_text, val_text, vocab))
+    print(f'  baseline_bits (both methods, every order, scored on {len(val_text):,} characters): {s:.2f} s')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--rounds', type=int, default=12, help='epochs per contender (the first is a warm-up)')
     parser.add_argument('--bf16', action='store_true', help='run the bfloat16 contender even where it is emulated')
+    parser.add_argument('--compile', action='store_true', help='add steps 1-2 under torch.compile (minutes to compile on a slow CPU)')
+    parser.add_argument('--threads', type=int, default=None, help="torch's intra-op threads (default: torch's own choice)")
     args = parser.parse_args()
     try: from d2l import torch as d2l
     except ImportError: sys.exit('d2l 0.17.6 is not importable: run `make bench`, which installs it into .bench/')
     device = torch.device('cpu')
+    if args.threads: torch.set_num_threads(args.threads)
     forced = f" (as set by {BF16_ENV}={os.environ[BF16_ENV]})" if BF16_ENV in os.environ else ''
     print(f'torch {torch.__version__}, {torch.get_num_threads()} threads, bfloat16 native: {bf16_native(device)}{forced}')
 
@@ -107,6 +193,8 @@ def main():
     if bf16_native(device) or args.bf16:  # without native bfloat16 matmuls torch emulates them, ~20x slower
         contenders |= ours('4: RNNModelFast bf16', lambda: RNNModelFast(V, 512, device, precision='bf16'), device)
     else: print('no native bfloat16 matmuls on this CPU: step 4 (bf16) left out; --bf16 runs it anyway')
+    if args.compile and (net := compiled_model(V, device)) is not None:
+        contenders |= ours('1-2 under torch.compile', lambda: net, device)
     report('1st edition: hidden 512, batch 32, steps 35, 10,000 tokens, sequential', race(contenders, train_iter, args.rounds),
            'book (d2l 0.17.6)')
 
@@ -124,6 +212,8 @@ def main():
     contenders |= ours('RNNModelFast 32, fp32', lambda: RNNModelFast(V, 32, device, precision='fp32'), device, True)
     report('2nd edition: TimeMachine(1024, 32), hidden 32 (no book reference: d2l 0.17.6 predates this API)',
            race(contenders, data.train_dataloader(), max(4, args.rounds // 2)), 'RNNLMScratch 32 (module form)')
+
+    other_figures(*default_model(max(4, args.rounds // 2), device), device)
 
 
 if __name__ == '__main__': main()

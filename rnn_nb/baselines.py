@@ -6,25 +6,38 @@
 __all__ = ['NGRAM_METHODS', 'CharNGram', 'baseline_bits']
 
 # %% ../nbs/04b_baselines.ipynb #c04b1004
-import collections, math
+import math
+
+import torch
 
 from .data import Vocab, check_int
 from .scratch import token_level
 from .prediction import EvalResult
 
 # %% ../nbs/04b_baselines.ipynb #d3d8e87e
-def _ngram_tables(text, max_n):
-    "Raw counts c(s) of every substring of length 1..max_n, and continuation counts N1+(. s) for lengths 1..max_n-1."
-    raw = [None] + [collections.Counter(text[i:i + k] for i in range(len(text) - k + 1)) for k in range(1, max_n + 1)]
-    cont = [None] + [collections.Counter(g[1:] for g in raw[k + 1]) for k in range(1, max_n)]
-    return raw, cont
+def _ngram_tables(ids, max_n, V):
+    "For k = 1..max_n, over the distinct k-grams of `ids` in sorted order: codes (rank of the first k - 1 ids * V + last id), raw counts c(s), continuation counts N1+(. s) (k < max_n)."
+    codes, raw, cont, at = [], [], [], torch.zeros_like(ids)  # at[i]: rank of the (k-1)-gram starting at i; the empty one: 0
+    for k in range(1, max_n + 1):
+        prev, (code, at, count) = at, torch.unique(at[:len(ids) - k + 1] * V + ids[k - 1:], return_inverse=True, return_counts=True)
+        if k > 1:  # each distinct k-gram v s adds one to N1+(. s) of its last k - 1 ids s
+            suffix = torch.empty_like(code).scatter_(0, at, prev[1:])  # the rank of s for every k-gram v s
+            cont.append(torch.bincount(suffix, minlength=len(codes[-1])))
+        codes.append(code); raw.append(count)
+    return codes, raw, cont
 
-def _context_stats(counts):
-    "For one order: {context h: (sum over w of count(hw), number of distinct w)} and the discount n1 / (n1 + 2 n2)."
-    total, types = collections.defaultdict(int), collections.defaultdict(int)
-    for g, c in counts.items(): total[g[:-1]] += c; types[g[:-1]] += 1
-    n1, n2 = sum(c == 1 for c in counts.values()), sum(c == 2 for c in counts.values())
-    return {h: (total[h], types[h]) for h in total}, (n1 / (n1 + 2 * n2) if n1 else 0.5)
+def _context_stats(code, counts, V, num_contexts):
+    "For one order: per context h (its rank), the sum over w of count(hw) and the number of distinct w; the discount n1 / (n1 + 2 n2)."
+    h, seen = code // V, counts > 0
+    total = torch.zeros(num_contexts, dtype=torch.float64).index_add_(0, h, counts.double())
+    types = torch.zeros(num_contexts, dtype=torch.float64).index_add_(0, h[seen], torch.ones(int(seen.sum()), dtype=torch.float64))
+    n1, n2 = int((counts == 1).sum()), int((counts == 2).sum())
+    return total, types, (n1 / (n1 + 2 * n2) if n1 else 0.5)
+
+def _lookup(code, x):
+    "Position of every value of `x` in the sorted tensor `code`, or -1 where it is absent."
+    at = torch.searchsorted(code, x).clamp(max=len(code) - 1)
+    return torch.where(code[at] == x, at, -1)
 
 # %% ../nbs/04b_baselines.ipynb #b873ee80
 NGRAM_METHODS = ('kn', 'absolute')
@@ -44,24 +57,40 @@ class CharNGram:
         unknown = sorted(set(text) - set(vocab.token_to_idx))
         if unknown: raise ValueError(f'the training text has characters outside the vocabulary: {unknown[:10]}; build the vocabulary from this text')
         self.vocab, self.max_n, self.method = vocab, max_n, method
-        raw, cont = _ngram_tables(text, max_n)
-        self.tables = {('raw', k): (raw[k], *_context_stats(raw[k])) for k in range(1, max_n + 1)}
-        self.tables.update({('cont', k): (cont[k], *_context_stats(cont[k])) for k in range(1, max_n)})
+        V = len(vocab)
+        self.codes, raw, cont = _ngram_tables(self._ids(text), max_n, V)
+        contexts = [1] + [len(c) for c in self.codes]  # order k's contexts are the distinct (k-1)-grams
+        self.tables = {('raw', k): (raw[k - 1].double(), *_context_stats(self.codes[k - 1], raw[k - 1], V, contexts[k - 1]))
+                       for k in range(1, max_n + 1)}
+        self.tables.update({('cont', k): (cont[k - 1].double(), *_context_stats(self.codes[k - 1], cont[k - 1], V, contexts[k - 1]))
+                            for k in range(1, max_n)})
+
+    def _ids(self, text):
+        "The index of every character of `text` in the vocabulary, -1 for a character outside it."
+        points = torch.frombuffer(bytearray(text.encode('utf-32-le', 'surrogatepass')), dtype=torch.int32).long() if text else torch.zeros(0, dtype=torch.long)
+        chars = {ord(tok): i for tok, i in self.vocab.token_to_idx.items() if len(tok) == 1}  # '<unk>' is no character
+        index = torch.full((max(chars, default=0) + 1,), -1, dtype=torch.long)
+        index[list(chars)] = torch.tensor(list(chars.values()), dtype=torch.long)
+        return torch.where(points < len(index), index[points.clamp(max=len(index) - 1)], -1)
 
     def _check_n(self, n):
         n = self.max_n if n is None else n
         if check_int('n', n) > self.max_n: raise ValueError(f'n={n!r} must be an int from 1 to max_n={self.max_n}')
         return n
 
-    def _prob(self, context, char, n):
-        p = 1 / len(self.vocab)  # order 0: uniform
-        for k in range(1, min(n, len(context) + 1) + 1):
+    def _probs(self, ids, n):
+        "P(ids[t] | the up to n - 1 ids before it) for every position t of `ids` (-1: a character outside the vocabulary)."
+        V, T = len(self.vocab), len(ids)
+        p = torch.full((T,), 1 / V, dtype=torch.float64)  # order 0: uniform
+        at = torch.zeros(T, dtype=torch.long)  # rank of the (k-1)-gram starting at each position, -1 if unseen; the empty one: 0
+        for k in range(1, min(n, T) + 1):  # order k scores the positions t >= k - 1, whose k-gram starts at t - k + 1
             kind = 'raw' if k == n or self.method == 'absolute' else 'cont'  # Kneser-Ney: continuation counts below the top
-            counts, stats, D = self.tables[kind, k]
-            h = context[len(context) - k + 1:]  # the last k - 1 characters
-            if h in stats:  # an unseen context hands over to the lower order entirely
-                total, types = stats[h]
-                p = max(counts.get(h + char, 0) - D, 0) / total + D * types / total * p
+            counts, total, types, D = self.tables[kind, k]
+            h, w = at[:T - k + 1], ids[k - 1:]
+            at = torch.where((h >= 0) & (w >= 0), _lookup(self.codes[k - 1], h * V + w), -1)  # rank of hw
+            c, t_h, n_h = counts[at.clamp(min=0)] * (at >= 0), total[h.clamp(min=0)] * (h >= 0), types[h.clamp(min=0)]
+            q = p[k - 1:]  # an unseen context (total 0) hands over to the lower order entirely
+            p[k - 1:] = torch.where(t_h > 0, (c - D).clamp(min=0) / t_h + D * n_h / t_h * q, q)
         return p
 
     def prob(self,
@@ -70,19 +99,21 @@ class CharNGram:
              n: int | None = None,  # the order of the model; None: max_n
             ) -> float:
         "P(char | context) under the order-n model."
-        return self._prob(context, char, self._check_n(n))
+        n = self._check_n(n)
+        ids = torch.cat([self._ids(context[max(0, len(context) - n + 1):]), torch.tensor([self.vocab.token_to_idx.get(char, -1)])])
+        return float(self._probs(ids, n)[-1])
 
     def evaluate(self,
                  text: str,  # held-out text, scored from its second character on, as `evaluate` scores a network
                  n: int | None = None,  # the order; None: max_n
                 ) -> EvalResult:
         "Bits per character of the order-n model on `text`; characters outside the vocabulary are counted, not scored."
-        n, known = self._check_n(n), self.vocab.token_to_idx
-        nll = sum(-math.log(self._prob(text[max(0, t - n + 1):t], text[t], n)) for t in range(1, len(text)) if text[t] in known)
-        scored = sum(ch in known for ch in text[1:])
-        if not scored: raise ValueError(f'the text has no character after the first in the vocabulary: nothing to score')
-        oov = sorted(set(text) - set(known))
-        return EvalResult(nll / scored, scored, sum(ch not in known for ch in text), oov, 'char')
+        n, ids = self._check_n(n), self._ids(text)
+        scored = ids[1:] >= 0
+        if not scored.any(): raise ValueError(f'the text has no character after the first in the vocabulary: nothing to score')
+        nll = float(-self._probs(ids, n)[1:][scored].log().sum())
+        oov = sorted(set(text) - set(self.vocab.token_to_idx))
+        return EvalResult(nll / int(scored.sum()), int(scored.sum()), int((ids < 0).sum()), oov, 'char')
 
 # %% ../nbs/04b_baselines.ipynb #b8ae781e
 def baseline_bits(train_text: str,  # the text the baselines are counted on

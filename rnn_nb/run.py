@@ -162,6 +162,15 @@ def _fit(run, net, model, optimizer, device, ranks, out, callbacks) -> Tracker:
     return tracker
 
 # %% ../nbs/10_run.ipynb #c09b0036
+@contextlib.contextmanager
+def _status(out, line: str):
+    "Show `line` on a terminal while the block runs (the final measurements take seconds on a book), then erase it; files and notebooks get nothing."
+    shown = out is not None and getattr(out, 'isatty', lambda: False)()
+    if shown: print(line, end='', file=out, flush=True)
+    try: yield
+    finally:
+        if shown: print('\r' + ' ' * len(line) + '\r', end='', file=out, flush=True)
+
 def train_run(config: TrainConfig | None = None,  # the run's settings; None: the defaults
               resume: str | Path | None = None,  # a checkpoint of a run to continue exactly; its own settings win
               progress=True,  # where progress lines and the report go: True for sys.stdout, a text stream, or None
@@ -181,7 +190,8 @@ def train_run(config: TrainConfig | None = None,  # the run's settings; None: th
         tracker = _fit(run, net, model, optimizer, device, ranks, out, list(callbacks))
         if not ranks.is_main: return None  # rank 0 alone saves, measures and reports; the others wait at the group's barrier
         save_state(run['path'], tracker.best or tracker.last, net, optimizer, run['vocab'], run['config'])
-        r = _result(run, net, tracker, device, ranks, time.perf_counter() - t0)
+        with _status(out, 'measuring the kept epoch on the training and validation text, then the n-gram baselines...'):
+            r = _result(run, net, tracker, device, ranks, time.perf_counter() - t0)
         if out: report(r, out)
         if cfg.metrics_json: write_json(cfg.metrics_json, r)
     return r
