@@ -147,7 +147,7 @@ def _result(run, net, tracker, device, ranks, seconds) -> dict:
 def _fit(run, net, model, optimizer, device, ranks, out, callbacks) -> Tracker:
     "Train with the tracker, the periodic saver (rank 0) and, for several processes, the metrics reduction first."
     config, vocab, path = run['config'], run['vocab'], run['path']
-    shards = [RankShard(it, ranks, device) for it in run['loaders']] if ranks.world_size > 1 else list(run['loaders'])
+    shards = run['shards']
     meta = {k: config[k] for k in TRACKER_KEYS} if run['start'] else None
     tracker = Tracker(net, optimizer, run['epochs'], run['start'], config['patience'], meta, out, token_level(vocab))
     record = lambda: {**config, **tracker.meta}  # the settings and, as they grow, the history and the best epoch
@@ -182,6 +182,8 @@ def train_run(config: TrainConfig | None = None,  # the run's settings; None: th
     cfg, chosen = run_settings(config, resume, settings)
     device = rank_device(resolve_device(cfg.device), ranks)
     run = {**_prepare(cfg, resume, chosen), 'save_every': cfg.save_every}
+    several = ranks.world_size > 1  # each process's share of every minibatch; checked before the group is joined
+    run['shards'] = [RankShard(it, ranks, device) for it in run['loaders']] if several else list(run['loaders'])
     out = (sys.stdout if progress is True else progress or None) if ranks.is_main else None
     with process_group(ranks, device):  # several processes: join torchrun's group, leave it at the end, also on error
         net, model, optimizer = _model(run, resume, device, ranks)
