@@ -311,6 +311,7 @@ d = { 'settings': { 'branch': 'main',
                                  'rnn_nb.training._zero_grads': ('training.html#_zero_grads', 'rnn_nb/training.py'),
                                  'rnn_nb.training.perplexity': ('training.html#perplexity', 'rnn_nb/training.py'),
                                  'rnn_nb.training.sgd': ('training.html#sgd', 'rnn_nb/training.py'),
+                                 'rnn_nb.training.show_figure': ('training.html#show_figure', 'rnn_nb/training.py'),
                                  'rnn_nb.training.train': ('training.html#train', 'rnn_nb/training.py'),
                                  'rnn_nb.training.train_epoch': ('training.html#train_epoch', 'rnn_nb/training.py'),
                                  'rnn_nb.training.try_gpu': ('training.html#try_gpu', 'rnn_nb/training.py')}}}

@@ -42,7 +42,9 @@ class Interval:
         closing = ')' if self.hi_open or self.hi == math.inf else ']'
         return f'number in {"(" if self.lo_open else "["}{self.lo:g}, {self.hi:g}{closing}'
 
-    def problem(self, v) -> str | None:
+    def problem(self,
+                v,  # a number
+               ) -> str | None:
         "What is wrong with the number `v`, in words ('must be >= 1'), or None."
         if self.integer:
             if v < self.lo: return f'must be >= {self.lo}'
@@ -52,7 +54,9 @@ class Interval:
         if math.isfinite(v) and lo_ok and hi_ok: return None
         return f'must lie in {str(self).removeprefix("number in ")}'
 
-    def parse(self, s: str):
+    def parse(self,
+              s: str,  # the text typed, e.g. '0.5'
+             ):
         "The value typed as `s`; a ValueError that says what is wrong with it."
         kind = 'an integer' if self.integer else 'a number'
         try: v = int(s) if self.integer else float(s)
@@ -61,7 +65,10 @@ class Interval:
         if why: raise ValueError(f'{v if self.integer else s} {why}')
         return v
 
-    def check(self, name: str, v):
+    def check(self,
+              name: str,  # the setting's name, for the message
+              v,  # the value passed
+             ):
         "`v`, if it lies in the interval; else a TypeError or ValueError naming the setting `name`."
         if self.integer: check_int(name, v, minimum=-math.inf)  # chapter 00's rule: an int, not a bool
         elif isinstance(v, bool) or not isinstance(v, (int, float)):
@@ -282,12 +289,18 @@ _IN_MODEL = ('model', 'embed_dim', 'hidden', 'layers', 'dropout', 'precision')  
 _OWN = tuple(f.name for f in fields(TrainConfig) if f.metadata['own'] and f.name not in ('text', *_IN_MODEL))
 RUN_KEYS = ('data', 'data_sha1', *_OWN, *TRACKER_KEYS)  # what a checkpoint of `train_run` records of its run
 
-def default_prefix(vocab: Vocab, train_text: str, token: str) -> str:
+def default_prefix(vocab: Vocab,  # the run's vocabulary
+                   train_text: str,  # its training text
+                   token: str,  # 'char' or 'word'
+                  ) -> str:
     "'time traveller ' where the vocabulary has its tokens, else the first tokens of the training text."
     if token == 'word': return ' '.join(train_text.split()[:3]) or train_text
     return PREFIX if all(c in vocab.token_to_idx for c in PREFIX) else train_text[:len(PREFIX)]
 
-def run_record(cfg: TrainConfig, vocab: Vocab, train_text: str) -> dict:
+def run_record(cfg: TrainConfig,  # the run's settings
+               vocab: Vocab,  # its vocabulary, built from the training text
+               train_text: str,  # the training text (for the default prefix)
+              ) -> dict:
     "The run's settings as plain values: what its checkpoint records and a resumed run reads back."
     kind, kwargs = model_spec(cfg, len(vocab))
     data = None if cfg.text is None else str(Path(cfg.text).resolve())

@@ -25,7 +25,8 @@ def time_machine_path() -> Path:
 # %% ../nbs/00_data.ipynb #8f3a09e3
 MAX_TEXT_BYTES = 512 * 2**20  # a text is read whole, and its tokens as Python lists take ~10x its size in memory
 
-def read_text(path: str | Path) -> str:
+def read_text(path: str | Path,  # a UTF-8 text file
+             ) -> str:
     "Read the UTF-8 text file at `path`: BOM dropped, line endings normalised to `\\n`; clear errors otherwise."
     if not isinstance(path, (str, Path)):
         raise TypeError(f'path must be a str or pathlib.Path, got {type(path).__name__}: {path!r}')
@@ -53,7 +54,9 @@ CLEANINGS = ('d2l', 'none')
 def _check_clean(clean):
     if clean not in CLEANINGS: raise ValueError(f'clean={clean!r} is not supported: use one of {CLEANINGS}')
 
-def clean_line(line: str, clean: str = 'd2l') -> str:
+def clean_line(line: str,  # one line of text
+               clean: str = 'd2l',  # 'd2l': letters and spaces, lower case; 'none': as is
+              ) -> str:
     "Clean one line: 'd2l' keeps letters only (other runs become one space), lower-cased and stripped; 'none' keeps it as is."
     _check_clean(clean)
     return re.sub('[^A-Za-z]+', ' ', line).strip().lower() if clean == 'd2l' else line
@@ -112,7 +115,9 @@ class Vocab:
         if isinstance(tokens, (list, tuple)): return [self[tok] for tok in tokens]
         return self.token_to_idx.get(tokens, self.unk)
 
-    def to_tokens(self, indices):
+    def to_tokens(self,
+                  indices,  # one index, or a list of them
+                 ):
         "Token of an index, or a list of tokens for a list, tuple or tensor of indices."
         if isinstance(indices, torch.Tensor): indices = indices.tolist()
         if isinstance(indices, (list, tuple)): return [self.to_tokens(idx) for idx in indices]

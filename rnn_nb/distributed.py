@@ -85,12 +85,18 @@ class ParamsModule(nn.Module):
     def forward(self, X, state):  # X: (batch, steps) token ids -> (logits (steps*batch, vocab), state)
         return self.model(X, state)
 
-    def begin_state(self, batch_size: int, device: torch.device):
+    def begin_state(self,
+                    batch_size: int,  # sequences in the minibatch
+                    device: torch.device,  # where the state lives
+                   ):
         return self.model.begin_state(batch_size=batch_size, device=device)
 
 class DDPModel(DistributedDataParallel):
     "torch's `DistributedDataParallel`, keeping the model contract: `begin_state` is the wrapped model's."
-    def begin_state(self, batch_size: int, device: torch.device):
+    def begin_state(self,
+                    batch_size: int,  # sequences in the minibatch
+                    device: torch.device,  # where the state lives
+                   ):
         return self.module.begin_state(batch_size=batch_size, device=device)
 
 def seed_per_process(ranks: Ranks,  # from `ranks_from_env`

@@ -16,7 +16,8 @@ from .scratch import NONLINEARITIES, check_inputs, get_params, init_rnn_state
 PRECISIONS = ('fp32', 'bf16', 'auto')
 BF16_ENV = 'RNN_NB_BF16_NATIVE'  # '1' or '0': answer `bf16_native` for the CPU as if it had (or lacked) native bfloat16
 
-def bf16_native(device: str | torch.device) -> bool:
+def bf16_native(device: str | torch.device,  # where the model computes
+               ) -> bool:
     "Whether `device` runs bfloat16 matmuls natively (a CUDA GPU that supports it, or a CPU with AVX-512 BF16/AMX)."
     device = torch.device(device)
     if device.type == 'cuda': return torch.cuda.is_bf16_supported()
@@ -28,7 +29,9 @@ def bf16_native(device: str | torch.device) -> bool:
     try: return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
     except (AttributeError, RuntimeError): return False
 
-def matmul_dtype(precision: str, device: str | torch.device) -> torch.dtype:
+def matmul_dtype(precision: str,  # 'fp32', 'bf16' or 'auto'
+                 device: str | torch.device,  # where the model computes
+                ) -> torch.dtype:
     "The dtype of the fast model's matmuls for `precision` ('fp32', 'bf16', or 'auto': bf16 only where native) on `device`."
     if precision not in PRECISIONS: raise ValueError(f'precision={precision!r} is not supported: use one of {PRECISIONS}')
     if precision == 'auto': precision = 'bf16' if bf16_native(device) else 'fp32'
@@ -107,7 +110,10 @@ class RNNModelFast:
         self.dtype = matmul_dtype(precision, device)
         self.params = get_params(vocab_size, num_hiddens, device)
 
-    def begin_state(self, batch_size: int, device: str | torch.device) -> tuple:
+    def begin_state(self,
+                    batch_size: int,  # sequences in the minibatch
+                    device: str | torch.device,  # where the state lives
+                   ) -> tuple:
         "A zero state, as `init_rnn_state`."
         return init_rnn_state(batch_size, self.num_hiddens, device)
 

@@ -95,7 +95,11 @@ class Tracker:
         "Epochs completed, counted from the first run."
         return len(self.meta['history']['train_ppl'])
 
-    def show(self, epoch, improved):
+    def show(self,
+             epoch: int,  # the epoch just finished, counted from the first run
+             improved: bool,  # whether it is the best so far
+            ):
+        "Print the progress line of `epoch` to `out` (nothing when `out` is None)."
         if self.out is None: return
         h = {k: v[-1] for k, v in self.meta['history'].items()}
         print(f"epoch {epoch:>{len(str(self.epochs))}}/{self.epochs} [{_bar(epoch, self.epochs)}] "

@@ -25,19 +25,34 @@ from .config import (Interval, SEED_MAX, PREFIX, TRACKER_KEYS, TrainConfig, chec
                            default_prefix, resolve_device, read_split, run_data, run_record, run_settings, tokens_of)
 
 # %% ../nbs/10_run.ipynb #c09b0026
-def final_metrics(net, train_iter, val_text: str, vocab: Vocab, device) -> dict:
+def final_metrics(net,  # the trained model, holding the epoch to report
+                  train_iter,  # the training minibatches
+                  val_text: str,  # the held-out text, read as one stream
+                  vocab: Vocab,  # the model's vocabulary
+                  device,  # where the model lives
+                 ) -> dict:
     "Training perplexity (over the training minibatches) and held-out perplexity (the held-out text as one stream, as the baselines read it)."
     res = {'train': evaluate(net, train_iter, vocab, device), 'val': evaluate(net, val_text, vocab, device)}
     return {k: {'perplexity': r.perplexity, 'bits': r.bits_per_token, 'tokens': r.tokens, 'oov': r.oov} for k, r in res.items()}
 
-def best_baseline(train_text: str, val_text: str, vocab: Vocab) -> dict:
+def best_baseline(train_text: str,  # the text the n-grams are counted on
+                  val_text: str,  # the text they are scored on
+                  vocab: Vocab,  # the model's vocabulary (character models only)
+                 ) -> dict:
     "Chapter 04's baselines on the same split (characters only): the best n-gram, unigram and uniform bits/char."
     if token_level(vocab) != 'char': return {}
     bits = baseline_bits(train_text, val_text, vocab)
     best = min((k for k in bits if 'n=' in k), key=bits.get)
     return {'best_ngram': best, 'best_ngram_bits': bits[best], 'unigram_bits': bits['unigram'], 'uniform_bits': bits['uniform']}
 
-def sample_text(net, vocab: Vocab, device, prefix: str, num_preds: int = 100, temperature: float = 0.8, seed: int = 0) -> str:
+def sample_text(net,  # a trained model
+                vocab: Vocab,  # its vocabulary
+                device,  # where it lives
+                prefix: str,  # the text to continue
+                num_preds: int = 100,  # tokens to draw
+                temperature: float = 0.8,  # < 1 sharper, > 1 flatter than the model
+                seed: int = 0,  # seed of the sample's own generator
+               ) -> str:
     "One sample from `net`, drawn with its own seeded generator (the global RNGs are left alone)."
     gen = torch.Generator().manual_seed(seed)
     return generate(prefix, num_preds, net, vocab, device, temperature=temperature, generator=gen, unknown='unk')[0]
@@ -59,21 +74,27 @@ def report(r: dict,  # what `train_run` returns
               f"{2 ** b['best_ngram_bits']:.3f}); unigram {b['unigram_bits']:.3f}, uniform {b['uniform_bits']:.3f}", file=out)
     print(f"sample: {r['sample']}", file=out, flush=True)
 
-def plain_json(data):
+def plain_json(data,  # numbers, strings, lists and dicts of them
+              ):
     "`data` with every float that JSON cannot hold (inf, nan) as None (null), so that any JSON reader accepts the output."
     if isinstance(data, float) and not math.isfinite(data): return None
     if isinstance(data, dict): return {k: plain_json(v) for k, v in data.items()}
     if isinstance(data, (list, tuple)): return [plain_json(v) for v in data]
     return data
 
-def write_json(path, data: dict):
+def write_json(path,  # the file to write or replace
+               data: dict,  # plain values, e.g. what `train_run` returns
+              ):
     "Write `data` as JSON to `path`, atomically and durably, through chapter 04a's `atomic_write`."
     atomic_write(path, lambda f: f.write((json.dumps(plain_json(data), indent=1, allow_nan=False) + '\n').encode('utf-8')))
 
 # %% ../nbs/10_run.ipynb #c09b0030
 class RunInterrupted(KeyboardInterrupt):
     "A training run stopped by Ctrl-C, SIGTERM or SIGHUP after saving its last finished epoch; `signum` is the signal."
-    def __init__(self, signum: int, message: str): super().__init__(message); self.signum = signum
+    def __init__(self,
+                 signum: int,  # the signal's number, e.g. signal.SIGTERM
+                 message: str,  # what was saved, and how to continue
+                ): super().__init__(message); self.signum = signum
 
 class _Stop(KeyboardInterrupt):
     "SIGTERM or SIGHUP, raised where training is, as Ctrl-C raises KeyboardInterrupt."

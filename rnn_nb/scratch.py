@@ -81,7 +81,8 @@ def check_inputs(X: torch.Tensor,  # token ids, (batch, steps)
     if num_hiddens is not None and H.shape[-1] != num_hiddens:
         raise ValueError(f'the state has {H.shape[-1]} hidden units but the model has num_hiddens={num_hiddens}: use net.begin_state(...)')
 
-def detach_state(state: torch.Tensor | tuple) -> torch.Tensor | tuple:
+def detach_state(state: torch.Tensor | tuple,  # a hidden state: a tensor, or a tuple of them (LSTM)
+                ) -> torch.Tensor | tuple:
     "The state cut off from the graph that produced it: a tensor, or a tuple of tensors."
     if isinstance(state, (tuple, list)): return tuple(s.detach() for s in state)
     return state.detach()
@@ -243,7 +244,8 @@ def eval_mode(net):  # a model keeping the contract: an nn.Module, or a function
         if was_training: net.train()
 
 # %% ../nbs/01_scratch.ipynb #d74da09e
-def token_level(vocab: Vocab) -> str:
+def token_level(vocab: Vocab,  # a vocabulary of characters or of words
+               ) -> str:
     "'char' if every token but the special ones (`<unk>`, `<pad>`, ...) is one character long, else 'word'."
     if not isinstance(vocab, Vocab): raise TypeError(f'vocab must be a Vocab (e.g. from load_model), got {type(vocab).__name__}: {vocab!r}')
     special = lambda tok: len(tok) > 2 and tok[0] == '<' and tok[-1] == '>'
@@ -267,7 +269,8 @@ def prefix_ids(prefix: str,  # the text to encode
                          "was cleaned (e.g. clean='d2l') or pass unknown='unk' to map them to <unk>")
     return vocab[tokens], level
 
-def check_num_preds(num_preds: int):
+def check_num_preds(num_preds: int,  # tokens asked for
+                   ):
     "Refuse a number of tokens to generate that is not an int >= 0, naming what was given."
     check_int('num_preds', num_preds, 0, '(0 returns the prefix)')
 
