@@ -40,9 +40,7 @@ def process_with_nbdev():
     "Run nbdev's show_doc/front-matter processing into _proc/ (from scratch, so nothing is stale)."
     from nbdev.serve import proc_nbs
     os.chdir(root)  # nbdev finds settings.ini from the working directory
-    # Its workers warn about every cell mixing imports and code, printing the cell: style advice
-    # that nbdev_export already gives, and noise here.
-    os.environ['PYTHONWARNINGS'] = 'ignore::UserWarning'
+    # No cell mixes imports with other code (nbdev's rule, which it warns about here), so nothing is silenced.
     return Path(proc_nbs(n_workers=2, force=True))
 
 # --- turning one processed notebook into a plain one --------------------------------------------
