@@ -110,7 +110,7 @@ class CharNGram:
         "Bits per character of the order-n model on `text`; characters outside the vocabulary are counted, not scored."
         n, ids = self._check_n(n), self._ids(text)
         scored = ids[1:] >= 0
-        if not scored.any(): raise ValueError(f'the text has no character after the first in the vocabulary: nothing to score')
+        if not scored.any(): raise ValueError('the text has no character after the first in the vocabulary: nothing to score')
         nll = float(-self._probs(ids, n)[1:][scored].log().sum())
         oov = sorted(set(text) - set(self.vocab.token_to_idx))
         return EvalResult(nll / int(scored.sum()), int(scored.sum()), int((ids < 0).sum()), oov, 'char')

@@ -7,7 +7,7 @@ __all__ = ['MAX_GENERATED', 'final_metrics', 'best_baseline', 'sample_text', 're
            'RunInterrupted', 'stop_signals', 'train_run', 'sample_checkpoint', 'evaluate_checkpoint']
 
 # %% ../nbs/10_run.ipynb #c09b0004
-import contextlib, dataclasses, json, math, random, signal, sys, threading, time, warnings
+import contextlib, json, math, random, signal, sys, threading, time, warnings
 from pathlib import Path
 
 import torch
@@ -262,7 +262,7 @@ def sample_checkpoint(path: str | Path,  # a checkpoint written by `train_run`
     return generate(cleaned, num_preds, net, vocab, dev, temperature, top_k, top_p, num_samples, gen)
 
 # %% ../nbs/10_run.ipynb #c09b0048
-def _eval_text(path, config: dict, vocab: Vocab, text_path):
+def _eval_text(config: dict, text_path):
     "The text to score (the run's validation split, or a file cleaned as the training text was) and the run's training text."
     try: train_text, val_text = run_data(config)
     except (ValueError, OSError) as e:
@@ -281,7 +281,7 @@ def evaluate_checkpoint(path: str | Path,  # a checkpoint written by `train_run`
     "Perplexity and bits per token of a checkpoint on a text, its tokens outside the vocabulary, and the n-gram baselines."
     dev = resolve_device(device)
     net, vocab, config = load_model(path, dev)
-    scored, train_text = _eval_text(path, config, vocab, text)
+    scored, train_text = _eval_text(config, text)
     try: res = evaluate(net, scored, vocab, dev)
     except ValueError as e:
         if text is None or 'needed to score anything' not in str(e): raise
