@@ -392,7 +392,8 @@ def test_search_works_from_disk(pages):
         wait = """new Promise(done => { const t0 = Date.now(); const poll = () => {
             const items = document.querySelectorAll('#search-results li');
             const status = document.querySelector('#search-results .search-summary');
-            if ((items.length && [...items].every(i => i.querySelector('p.context'))) || Date.now() - t0 > 10000)
+            const finished = status && /^(Search finished|Your search did not match)/.test(status.textContent);
+            if ((finished && [...items].every(i => i.querySelector('p.context'))) || Date.now() - t0 > 10000)  // all results in
               done({results: items.length, snippets: document.querySelectorAll('#search-results li p.context').length,
                     first: (document.querySelector('#search-results li p.context') || {}).textContent || ''});
             else setTimeout(poll, 100); }; poll(); })"""
