@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['FLOAT32_MAX', 'SEED_MAX', 'MODELS', 'PREFIX', 'TRACKER_KEYS', 'RUN_KEYS', 'Interval', 'TrainConfig', 'run_settings',
-           'resolve_device', 'tokens_of', 'read_split', 'check_length', 'model_spec', 'check_output', 'check_paths',
-           'default_prefix', 'run_record', 'run_data']
+           'resolve_device', 'tokens_of', 'read_split', 'check_length', 'model_settings', 'model_spec', 'check_output',
+           'check_paths', 'default_prefix', 'run_record', 'run_data', 'run_config', 'dev_split']
 
 # %% ../nbs/09_config.ipynb #c09c0004
 import hashlib, math, os
@@ -22,7 +22,8 @@ from .prediction import split_text
 from .checkpoints import load_checkpoint, registered_models
 import rnn_nb.concise  # registers the kinds 'rnn', 'gru', 'lstm'
 import rnn_nb.embedding  # registers 'emb-rnn', 'emb-gru', 'emb-lstm'
-from .learner import OPTIMIZERS
+import rnn_nb.regularisation  # registers 'awd-lstm'
+from .learner import OPTIMIZERS, SCHEDULES
 
 # %% ../nbs/09_config.ipynb #c09b0006
 FLOAT32_MAX = 3.4028234663852886e38  # weights and learning rates are float32: larger overflows to inf
@@ -78,7 +79,7 @@ class Interval:
         return v
 
 # %% ../nbs/09_config.ipynb #c09b0009
-MODELS = ('scratch', 'fast', 'rnn', 'gru', 'lstm')
+MODELS = ('awd-lstm', 'scratch', 'fast', 'rnn', 'gru', 'lstm')
 
 def _setting(default, group: str, help: str, accepts=None, own: bool = True, **cli):
     "A `TrainConfig` field: default, group, help, accepted values, kept on resume, flag details."
@@ -92,30 +93,55 @@ class TrainConfig:
     "Every setting of a training run, checked when it is made; the fields' metadata give chapter 11 its flags."
     text: str | None = _setting(None, 'data', 'a UTF-8 text file (BOM and Windows line endings are fine); '
                                 'default: the bundled Time Machine')
-    model: str = _setting('gru', 'model', "scratch: chapter 01's RNN from its equations; fast: the same, "
-                          "rearranged for speed; rnn, gru, lstm: torch's layers (chapter 05)", MODELS)
-    embed_dim: int = _setting(0, 'model', '0: one-hot inputs; N > 0: an N-dimensional embedding '
-                              '(chapter 06; rnn, gru, lstm only)', _ints(0))
-    hidden: int = _setting(256, 'model', 'hidden units per layer', _ints(1))
-    layers: int = _setting(1, 'model', 'stacked recurrent layers (rnn, gru, lstm)', _ints(1))
-    dropout: float = _setting(0.0, 'model', 'dropout between layers, in [0, 1); needs --layers 2 or more',
-                              Interval(0, 1, hi_open=True))
+    model: str = _setting('awd-lstm', 'model', "awd-lstm: chapter 06a's regularised LSTM; scratch: chapter 01's RNN "
+                          "from its equations; fast: the same, rearranged for speed; rnn, gru, lstm: torch's layers "
+                          "(chapter 05)", MODELS)
+    embed_dim: int | None = _setting(None, 'model', '0: one-hot inputs; N > 0: an N-dimensional embedding '
+                                     '(chapter 06; not scratch or fast)', _ints(0), shown='256 for awd-lstm, else 0')
+    hidden: int | None = _setting(None, 'model', 'hidden units per layer (awd-lstm: every layer but the last, '
+                                  'which has embed_dim units)', _ints(1), shown='512 for awd-lstm, else 256')
+    layers: int | None = _setting(None, 'model', 'stacked recurrent layers (not scratch or fast)', _ints(1),
+                                  shown='2 for awd-lstm, else 1')
+    dropout: float | None = _setting(None, 'model', 'dropout between layers, in [0, 1); needs --layers 2 or more',
+                                     Interval(0, 1, hi_open=True), shown='0.25 for awd-lstm, else 0')
+    dropout_in: float | None = _setting(None, 'model', 'awd-lstm: locked dropout on the embedded inputs',
+                                        Interval(0, 1, hi_open=True), shown=0.1)
+    dropout_out: float | None = _setting(None, 'model', "awd-lstm: locked dropout on the last layer's outputs",
+                                         Interval(0, 1, hi_open=True), shown=0.3)
+    dropout_emb: float | None = _setting(None, 'model', 'awd-lstm: embedding dropout (whole tokens)',
+                                         Interval(0, 1, hi_open=True), shown=0.0)
+    weight_drop: float | None = _setting(None, 'model', 'awd-lstm: DropConnect on the hidden-to-hidden weights',
+                                         Interval(0, 1, hi_open=True), shown=0.4)
+    tie: str | None = _setting(None, 'model', 'awd-lstm: the output layer shares the embedding matrix',
+                               ('yes', 'no'), shown='yes')
+    ar: float | None = _setting(None, 'model', 'awd-lstm: activation regularisation (alpha)',
+                                Interval(0, FLOAT32_MAX), shown=2.0)
+    tar: float | None = _setting(None, 'model', 'awd-lstm: temporal activation regularisation (beta)',
+                                 Interval(0, FLOAT32_MAX), shown=1.0)
     precision: str = _setting('fp32', 'model', 'matmul dtype of --model fast: fp32; bf16 (fast where the '
                               'CPU or GPU has bfloat16 instructions, emulated and slow elsewhere); auto: bf16 '
                               'only where native, so results depend on the machine', PRECISIONS)
     token: str = _setting('char', 'data', 'model characters or words', ('char', 'word'))
     clean: str = _setting('d2l', 'data', 'd2l: letters and spaces only, lower case, as the book; none: '
                           'every character as is', CLEANINGS)
-    val_fraction: float = _setting(0.1, 'data', 'the fraction of the text held out at its end for validation',
+    val_fraction: float = _setting(0.1, 'data', 'the fraction of the text held out at its end and only reported',
                                    Interval(0, 1, lo_open=True, hi_open=True))
-    steps: int = _setting(64, 'data', 'tokens per sequence (truncated backpropagation length)', _ints(1))
+    dev_fraction: float = _setting(0.05, 'data', 'the fraction at the end of the training part kept apart as a '
+                                   'development slice, on which the kept epoch and early stopping are chosen; 0: none '
+                                   '(the last epoch is kept)', Interval(0, 1, hi_open=True))
+    steps: int = _setting(150, 'data', 'tokens per sequence (truncated backpropagation length)', _ints(1))
     batch: int = _setting(32, 'data', 'sequences per minibatch', _ints(1))
-    optimizer: str = _setting('adam', 'optimisation', '', OPTIMIZERS)
-    lr: float = _setting(0.005, 'optimisation', 'learning rate, > 0', Interval(0, FLOAT32_MAX, lo_open=True))
-    epochs: int = _setting(20, 'optimisation', 'train up to this epoch', _ints(1), own=False,
-                           shown="20; with --resume, the checkpoint's")
-    clip: float = _setting(1.0, 'optimisation', 'largest gradient norm; 0: no clipping', Interval(0, FLOAT32_MAX))
-    patience: int = _setting(3, 'optimisation', 'stop after this many epochs without a better validation '
+    optimizer: str = _setting('adamw', 'optimisation', '', OPTIMIZERS)
+    lr: float = _setting(0.003, 'optimisation', 'peak learning rate, > 0', Interval(0, FLOAT32_MAX, lo_open=True))
+    weight_decay: float = _setting(0.05, 'optimisation', 'adamw: decoupled weight decay; sgd, adam: an L2 term',
+                                   Interval(0, FLOAT32_MAX))
+    warmup: int = _setting(50, 'optimisation', 'steps of linear learning-rate warm-up', _ints(0))
+    schedule: str = _setting('cosine', 'optimisation', 'after the warm-up: cosine decay to 0 at the last epoch, '
+                             'or constant', SCHEDULES)
+    epochs: int = _setting(16, 'optimisation', 'train up to this epoch', _ints(1), own=False,
+                           shown="16; with --resume, the checkpoint's")
+    clip: float = _setting(0.5, 'optimisation', 'largest gradient norm; 0: no clipping', Interval(0, FLOAT32_MAX))
+    patience: int = _setting(3, 'optimisation', 'stop after this many epochs without a better dev-slice '
                              'perplexity and keep the best epoch; 0: never stop early', _ints(0))
     seed: int = _setting(0, 'optimisation', "seeds Python's and torch's generators", _ints(0, SEED_MAX))
     device: str = _setting('auto', 'optimisation', 'auto (a GPU if there is one), cpu, cuda or cuda:N', own=False)
@@ -132,6 +158,7 @@ class TrainConfig:
 def _check_setting(f, v):
     "Refuse a value that setting `f` does not accept, with its name; paths are str or Path (or None)."
     accepts = f.metadata['accepts']
+    if v is None and f.default is None and accepts is not None: return  # None: the model's own default
     if isinstance(accepts, Interval): accepts.check(f.name, v)
     elif accepts is not None and v not in accepts: raise ValueError(f'{f.name}={v!r} is not one of {accepts}')
     elif accepts is None and not (isinstance(v, (str, Path)) or (v is None and f.default is None)):
@@ -203,43 +230,69 @@ def read_split(path: str | None,  # a UTF-8 text file; None: the bundled Time Ma
     try: return split_text(text, val_fraction)
     except ValueError as e: raise ValueError(f'{_text_name(path)} is too short to split: {e}') from None
 
-def check_length(n_train: int,  # tokens in the training part
+def check_length(n_train: int,  # tokens the network trains on
                  n_val: int,  # tokens in the held-out part
-                 config: dict,  # the run's settings: batch, steps, val_fraction, data
+                 config: dict,  # the run's settings: batch, steps, val_fraction, dev_fraction, data
+                 n_dev: int | None = None,  # tokens in the dev slice; None: no dev slice
                 ):
-    "Refuse a text whose parts cannot fill one minibatch of `batch` x `steps` tokens each."
-    batch, steps = config['batch'], config['steps']
+    "Refuse a text whose training part cannot fill one minibatch of `batch` x `steps` tokens, or whose other parts score nothing."
+    batch, steps, name = config['batch'], config['steps'], _text_name(config['data'])
     need = (batch + 1) * steps  # one minibatch at any start offset (chapter 00)
-    if min(n_train, n_val) < need:
-        raise ValueError(f"{_text_name(config['data'])} is too short for batch={batch} steps={steps}: its "
-                         f"training part has {n_train:,} tokens and its held-out part "
-                         f"(val_fraction={config['val_fraction']:g}) {n_val:,}; each needs at least "
-                         f'(batch+1)*steps = {need:,}: use a longer text or smaller batch= or steps=')
+    if n_train < need:
+        raise ValueError(f'{name} is too short for batch={batch} steps={steps}: the network trains on {n_train:,} tokens, '
+                         f'and one minibatch at any offset needs at least (batch+1)*steps = {need:,}: use a longer text '
+                         'or smaller batch= or steps=')
+    for part, n, key in (('held-out part', n_val, 'val_fraction'), ('dev slice', n_dev, 'dev_fraction')):
+        if n is not None and n < 2:  # read as one stream: two tokens score one
+            raise ValueError(f'{name}: its {part} ({key}={config[key]:g}) has {n} tokens, too few to score: '
+                             f'use a longer text or a larger {key}=')
 
 # %% ../nbs/09_config.ipynb #c09b0017
-def model_spec(cfg: TrainConfig,  # the run's settings: model, embed_dim, hidden, layers, dropout, precision
+_AWD = dict(embed_dim=256, hidden=512, layers=2, dropout=0.25, dropout_in=0.1, dropout_out=0.3, dropout_emb=0.0,
+            weight_drop=0.4, tie='yes', ar=2.0, tar=1.0)  # chapter 06a's recipe
+_PLAIN = dict(embed_dim=0, hidden=256, layers=1, dropout=0.0)  # every other model
+_AWD_ONLY = tuple(k for k in _AWD if k not in _PLAIN)
+
+def model_settings(cfg: TrainConfig,  # the run's settings
+                  ) -> dict:
+    "The model settings of `cfg` with the model's own defaults in place of None; an error for a setting the model lacks."
+    defaults = _AWD if cfg.model == 'awd-lstm' else _PLAIN
+    given = [f'{k}={getattr(cfg, k)!r}' for k in _AWD_ONLY if cfg.model != 'awd-lstm' and getattr(cfg, k) is not None]
+    if given: raise ValueError(f"{', '.join(given)} belong to chapter 06a's model: use model='awd-lstm', or drop them "
+                               f'for model={cfg.model!r}')
+    return {k: default if getattr(cfg, k) is None else getattr(cfg, k) for k, default in defaults.items()}
+
+def model_spec(cfg: TrainConfig,  # the run's settings: model, embed_dim, hidden, layers, dropout(s), precision...
                vocab_size: int,  # tokens in the vocabulary
               ) -> tuple[str, dict]:
     "The registered kind and its builder's arguments for the model settings of `cfg`."
+    m = model_settings(cfg)
     if cfg.model in ('scratch', 'fast'):
-        off = (('layers', cfg.layers, 1), ('dropout', cfg.dropout, 0), ('embed_dim', cfg.embed_dim, 0))
+        off = (('layers', m['layers'], 1), ('dropout', m['dropout'], 0), ('embed_dim', m['embed_dim'], 0))
         given = [f'{n}={v:g}' for n, v, default in off if v != default]
         if given: raise ValueError(f"model={cfg.model!r} is the one-layer RNN of chapter 01 and takes no "
                                    f"{', '.join(given)}: use model='rnn', model='gru' or model='lstm'")
     if cfg.precision == 'bf16' and cfg.model != 'fast':
         raise ValueError(f"precision='bf16' needs model='fast'; model={cfg.model!r} computes in fp32")
-    base = dict(vocab_size=vocab_size, num_hiddens=cfg.hidden)
+    base = dict(vocab_size=vocab_size, num_hiddens=m['hidden'])
     if cfg.model == 'scratch': return 'rnn_scratch', base
     if cfg.model == 'fast': return 'rnn_fast', {**base, 'precision': cfg.precision}
-    if cfg.dropout and cfg.layers < 2:
-        raise ValueError(f'dropout={cfg.dropout:g} acts between layers and needs layers=2 or more')
-    kwargs = {**base, 'num_layers': cfg.layers, 'dropout': cfg.dropout}
-    kind = f'emb-{cfg.model}' if cfg.embed_dim else cfg.model
-    if cfg.embed_dim: kwargs['embed_dim'] = cfg.embed_dim
+    if m['dropout'] and m['layers'] < 2:
+        raise ValueError(f"dropout={m['dropout']:g} acts between layers and needs layers=2 or more")
+    kwargs = {**base, 'num_layers': m['layers'], 'dropout': m['dropout']}
+    if cfg.model == 'awd-lstm': return 'awd-lstm', _awd_kwargs(m, kwargs)
+    kind = f"emb-{cfg.model}" if m['embed_dim'] else cfg.model
+    if m['embed_dim']: kwargs['embed_dim'] = m['embed_dim']
     if kind not in registered_models():
-        raise ValueError(f'embed_dim={cfg.embed_dim} needs the embedding models of chapter 06 (kind {kind!r}), '
+        raise ValueError(f"embed_dim={m['embed_dim']} needs the embedding models of chapter 06 (kind {kind!r}), "
                          'which this installation lacks')
     return kind, kwargs
+
+def _awd_kwargs(m: dict, kwargs: dict) -> dict:
+    "The arguments of chapter 06a's `awd_lstm` builder."
+    if not m['embed_dim']: raise ValueError("model='awd-lstm' reads an embedding: embed_dim=0 is not possible, use 1 or more")
+    return {**kwargs, 'embed_dim': m['embed_dim'], 'tie': m['tie'] == 'yes',
+            **{k: m[k] for k in ('dropout_in', 'dropout_out', 'dropout_emb', 'weight_drop', 'ar', 'tar')}}
 
 # %% ../nbs/09_config.ipynb #c09b0020
 def check_output(path,  # where a run would write
@@ -285,7 +338,8 @@ def _check_overwrite(p: Path):
 # %% ../nbs/09_config.ipynb #c09b0023
 PREFIX = 'time traveller '
 TRACKER_KEYS = ('history', 'best_epoch', 'best_val_ppl')  # what chapter 08's Tracker keeps of a run
-_IN_MODEL = ('model', 'embed_dim', 'hidden', 'layers', 'dropout', 'precision')  # kept as kind and arguments
+_IN_MODEL = ('model', 'embed_dim', 'hidden', 'layers', 'dropout', 'precision', *_AWD_ONLY)  # kept as kind and arguments
+_LEGACY = {'dev_fraction': 0.0, 'weight_decay': 0.0, 'warmup': 0, 'schedule': 'constant'}  # what runs before these settings did
 _OWN = tuple(f.name for f in fields(TrainConfig) if f.metadata['own'] and f.name not in ('text', *_IN_MODEL))
 RUN_KEYS = ('data', 'data_sha1', *_OWN, *TRACKER_KEYS)  # what a checkpoint of `train_run` records of its run
 
@@ -311,7 +365,7 @@ def run_record(cfg: TrainConfig,  # the run's settings
 def run_data(config: dict,  # a checkpoint's config
             ) -> tuple[str, str]:
     "The training and held-out text of a checkpoint's run; an error if it was not a run's, or its text changed."
-    missing = [k for k in RUN_KEYS if k not in config]
+    missing = [k for k in RUN_KEYS if k not in config and k not in _LEGACY]
     if missing: raise ValueError(f'the checkpoint was not written by a training run (its config has no '
                                  f'{missing[:3]}): it cannot be resumed, and evaluating it needs a text')
     path = config['data']
@@ -320,3 +374,16 @@ def run_data(config: dict,  # a checkpoint's config
     if _sha1(path or time_machine_path()) != config['data_sha1']:
         raise ValueError(f'the training text {path or "(bundled)"!r} has changed since the checkpoint was written')
     return read_split(path, config['clean'], config['val_fraction'])
+
+def run_config(config: dict,  # a checkpoint's config
+              ) -> dict:
+    "The checkpoint's config with the settings that older runs did not record at the values those runs used."
+    return {**_LEGACY, **config}
+
+def dev_split(train_text: str,  # the training part of a run
+              dev_fraction: float,  # the fraction at its end kept apart; 0: none
+             ) -> tuple[str, str]:
+    "The text a run trains on and its development slice, the last `dev_fraction` of the training part ('' when 0)."
+    if not dev_fraction: return train_text, ''
+    try: return split_text(train_text, dev_fraction)
+    except ValueError as e: raise ValueError(f'the training part is too short to carve a dev slice from: {e}') from None
