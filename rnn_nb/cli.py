@@ -90,7 +90,7 @@ def run_generate(args: argparse.Namespace,  # parsed `generate` arguments, with 
 def run_evaluate(args: argparse.Namespace,  # parsed `evaluate` arguments
                 ) -> int:
     "The evaluate command: chapter 10's `evaluate_checkpoint`, as three lines or as JSON."
-    r = evaluate_checkpoint(args.checkpoint, args.text, args.device)
+    r = evaluate_checkpoint(args.checkpoint, args.text, args.device, args.dynamic)
     if args.json: print(json.dumps(plain_json(r), indent=1, allow_nan=False)); return 0
     unit = 'char' if 'bits_per_char' in r else 'word'
     bits, n = r[f'bits_per_{unit}'], r['tokens_scored']
@@ -100,6 +100,10 @@ def run_evaluate(args: argparse.Namespace,  # parsed `evaluate` arguments
     if 'best_ngram' in r:
         print(f"baselines counted on the training text: best n-gram ({r['best_ngram']}) {r['best_ngram_bits']:.3f}, "
               f"unigram {r['unigram_bits']:.3f}, uniform {r['uniform_bits']:.3f} bits/char")
+    if 'dynamic' in r:
+        d = r['dynamic']
+        print(f"dynamic evaluation (the model learns as it reads; not comparable with the figures above): "
+              f"{d[f'bits_per_{unit}']:.3f} bits/{unit}, perplexity {d['perplexity']:.3f}, {d['seconds']:.0f} s")
     return 0
 
 # %% ../nbs/11_cli.ipynb #c0700030
@@ -153,6 +157,8 @@ def _add_evaluate(sub):
     p.add_argument('text', nargs='?', metavar='TEXT_FILE', help='a UTF-8 text file, cleaned as the training text was '
                    "(default: the checkpoint's validation split)")
     p.add_argument('--json', action='store_true', help='print the results as JSON')
+    p.add_argument('--dynamic', action='store_true', help='also score the text with dynamic evaluation (chapter 06c): '
+                   'the model takes a gradient step on every 50 characters after scoring them; slower, reported apart')
     p.add_argument('--device', default='auto', help='auto, cpu, cuda or cuda:N (default: auto)')
     p.set_defaults(func=run_evaluate)
 
