@@ -72,7 +72,9 @@ class Mixture(nn.Module):
         inner = (inner,) if torch.is_tensor(inner) else tuple(inner)
         return mixed, (*inner, ids[:, ids.shape[1] - self.width:])
 
-    def extra_repr(self) -> str: return f'n={self.n}, lam={self.lam:.4f}'
+    def extra_repr(self) -> str:
+        "The order and the weight, shown when the mixture is printed."
+        return f'n={self.n}, lam={self.lam:.4f}'
 
 # %% ../nbs/06b_mixture.ipynb #c06b0015
 def best_lambda(p_net: torch.Tensor,  # (N,) the probability the network gave each scored token
