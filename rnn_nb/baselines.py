@@ -9,6 +9,7 @@ __all__ = ['NGRAM_METHODS', 'CharNGram', 'baseline_bits']
 import math
 
 import torch
+from fastcore.basics import patch
 
 from .data import Vocab, check_int
 from .scratch import token_level
@@ -57,13 +58,16 @@ class CharNGram:
         unknown = sorted(set(text) - set(vocab.token_to_idx))
         if unknown: raise ValueError(f'the training text has characters outside the vocabulary: {unknown[:10]}; build the vocabulary from this text')
         self.vocab, self.max_n, self.method = vocab, max_n, method
-        V = len(vocab)
-        self.codes, raw, cont = _ngram_tables(self._ids(text), max_n, V)
-        contexts = [1] + [len(c) for c in self.codes]  # order k's contexts are the distinct (k-1)-grams
+        self.codes, raw, cont = _ngram_tables(self._ids(text), max_n, len(vocab))
+        self._set_tables(raw, cont)
+
+    def _set_tables(self, raw, cont):
+        "The count tables of every order from the codes and the raw and continuation counts: counts, context totals, types, discount."
+        V, contexts = len(self.vocab), [1] + [len(c) for c in self.codes]  # order k's contexts are the distinct (k-1)-grams
         self.tables = {('raw', k): (raw[k - 1].double(), *_context_stats(self.codes[k - 1], raw[k - 1], V, contexts[k - 1]))
-                       for k in range(1, max_n + 1)}
+                       for k in range(1, self.max_n + 1)}
         self.tables.update({('cont', k): (cont[k - 1].double(), *_context_stats(self.codes[k - 1], cont[k - 1], V, contexts[k - 1]))
-                            for k in range(1, max_n)})
+                            for k in range(1, self.max_n)})
 
     def _ids(self, text):
         "The index of every character of `text` in the vocabulary, -1 for a character outside it."
@@ -114,6 +118,108 @@ class CharNGram:
         nll = float(-self._probs(ids, n)[1:][scored].log().sum())
         oov = sorted(set(text) - set(self.vocab.token_to_idx))
         return EvalResult(nll / int(scored.sum()), int(scored.sum()), int((ids < 0).sum()), oov, 'char')
+
+# %% ../nbs/04b_baselines.ipynb #c04b6b02
+def _check_ids(ids, V):
+    "Token ids as a long (batch, T) tensor on the CPU, and whether they came as one sequence; -1 allowed (no character)."
+    if not isinstance(ids, torch.Tensor) or ids.dtype.is_floating_point or ids.dtype in (torch.bool, torch.complex64, torch.complex128):
+        raise TypeError(f'ids must be an integer tensor of token ids, got {type(ids).__name__}' + (f' of dtype {ids.dtype}' if isinstance(ids, torch.Tensor) else ''))
+    if ids.dim() not in (1, 2): raise ValueError(f'ids must have shape (T,) or (batch, T), got {tuple(ids.shape)}')
+    if ids.numel() and (int(ids.min()) < -1 or int(ids.max()) >= V):
+        raise ValueError(f'ids must lie in -1..{V - 1} (-1: no character), got ids from {int(ids.min())} to {int(ids.max())}')
+    return (ids[None] if ids.dim() == 1 else ids).long().cpu(), ids.dim() == 1
+
+@patch
+def _dists(self: CharNGram, ids, n):
+    "P(w | the up to n - 1 ids ending at t) for every w and position t of the rows of `ids` (batch, T): (batch, T, V)."
+    V, (B, T) = len(self.vocab), ids.shape
+    p, w = torch.full((B, T, V), 1 / V, dtype=torch.float64), torch.arange(V)  # order 0: uniform
+    h = torch.zeros(B, T, dtype=torch.long)  # rank of the context of order k (the k - 1 ids ending at t), -1 if unseen
+    for k in range(1, n + 1):
+        if k > 1:  # the context of order k: the one of order k - 1 ending at t - 1, then ids[t]
+            before = torch.cat([torch.full((B, 1), 0 if k == 2 else -1), h[:, :-1]], dim=1)  # order 2's is one id: the empty one before
+            h = torch.where((before >= 0) & (ids >= 0), _lookup(self.codes[k - 2], before * V + ids), -1)
+        counts, total, types, D = self.tables['raw' if k == n or self.method == 'absolute' else 'cont', k]
+        at = torch.where(h[..., None] >= 0, _lookup(self.codes[k - 1], h.clamp(min=0)[..., None] * V + w), -1)  # rank of hw: (B, T, V)
+        c = counts[at.clamp(min=0)] * (at >= 0)
+        t_h, n_h = (total[h.clamp(min=0)] * (h >= 0))[..., None], types[h.clamp(min=0)][..., None]  # (B, T, 1)
+        p = torch.where(t_h > 0, (c - D).clamp(min=0) / t_h + D * n_h / t_h * p, p)  # an unseen context keeps the lower order
+    return p
+
+@patch
+def next_probs(self: CharNGram,
+               ids: torch.Tensor,  # (T,) or (batch, T) token ids of this model's vocabulary; -1: no character (a start)
+               n: int | None = None,  # the order; None: max_n
+              ) -> torch.Tensor:
+    "The distribution of the next token after every position, P(w | the up to n - 1 ids ending at t): (T, V), or (batch, T, V), float64."
+    n = self._check_n(n)
+    rows, single = _check_ids(ids, len(self.vocab))
+    p = self._dists(rows, n)  # (batch, T, V)
+    return p[0] if single else p
+
+@patch
+def token_probs(self: CharNGram,
+                ids: torch.Tensor,  # (T,) token ids of this model's vocabulary; -1: a character outside it
+                n: int | None = None,  # the order; None: max_n
+               ) -> torch.Tensor:
+    "P(ids[t] | the up to n - 1 ids before it) for every position t: (T,) float64, what `evaluate` scores (the first is a unigram's)."
+    n = self._check_n(n)
+    rows, single = _check_ids(ids, len(self.vocab))
+    if not single: raise ValueError(f'ids must have shape (T,): one sequence, got {tuple(ids.shape)}')
+    return self._probs(rows[0], n)
+
+# %% ../nbs/04b_baselines.ipynb #c04b6b03
+def _compact(t):
+    "An integer tensor as int32 where its values fit, else as int64."
+    return t.to(torch.int32) if not len(t) or int(t.max()) < 2**31 else t.long()
+
+@patch
+def state_dict(self: CharNGram,
+               n: int | None = None,  # keep the orders 1..n only; None: all, up to max_n
+              ) -> dict:
+    "The model's counts as str, ints and integer tensors, read back by `torch.load(weights_only=True)`; `CharNGram.from_state` rebuilds it."
+    n = self._check_n(n)
+    return {'tokens': list(self.vocab.idx_to_token), 'max_n': n, 'method': self.method,
+            'codes': [_compact(c) for c in self.codes[:n]],
+            'raw': [_compact(self.tables['raw', k][0].long()) for k in range(1, n + 1)],
+            'cont': [_compact(self.tables['cont', k][0].long()) for k in range(1, n)]}
+
+def _check_state(state: dict):
+    "Raise ValueError, naming the field, unless `state` is what `state_dict` writes; every index it holds must be in range."
+    bad = lambda what: ValueError(f'the n-gram state is damaged: {what}; use what CharNGram.state_dict returns')
+    if not isinstance(state, dict): raise TypeError(f'state must be a dict from CharNGram.state_dict, got {type(state).__name__}')
+    missing = [k for k in ('tokens', 'max_n', 'method', 'codes', 'raw', 'cont') if k not in state]
+    if missing: raise bad(f'it has no {missing}')
+    tokens, n = state['tokens'], state['max_n']
+    if not (isinstance(tokens, list) and tokens[:1] == ['<unk>'] and all(isinstance(t, str) for t in tokens) and len(set(tokens)) == len(tokens)):
+        raise bad("its tokens are not a list of distinct str starting with '<unk>'")
+    if not (isinstance(n, int) and not isinstance(n, bool) and n >= 1): raise bad(f'its max_n is {n!r}, not an int >= 1')
+    if state['method'] not in NGRAM_METHODS: raise bad(f"its method is {state['method']!r}, not one of {NGRAM_METHODS}")
+    V, sizes = len(tokens), {'codes': n, 'raw': n, 'cont': n - 1}
+    for key, size in sizes.items():
+        ts = state[key]
+        if not (isinstance(ts, list) and len(ts) == size and all(torch.is_tensor(t) and t.dim() == 1 and not t.is_floating_point() for t in ts)):
+            raise bad(f'its {key} is not a list of {size} one-dimensional integer tensors')
+    for k, code in enumerate(state['codes'], 1):
+        contexts = 1 if k == 1 else len(state['codes'][k - 2])
+        if len(code) and (int(code[0]) < 0 or int(code[-1]) >= contexts * V or not bool((code[1:] > code[:-1]).all())):
+            raise bad(f'its codes[{k - 1}] are not increasing codes in 0..{contexts * V - 1}')
+        for key in ('raw', 'cont')[:2 if k < n else 1]:
+            if len(state[key][k - 1]) != len(code) or (len(code) and int(state[key][k - 1].min()) < 0):
+                raise bad(f'its {key}[{k - 1}] does not hold one count >= 0 for each of the {len(code)} codes of order {k}')
+
+@patch(cls_method=True)
+def from_state(cls: CharNGram,
+               state: dict,  # from `CharNGram.state_dict`, in memory or read back by torch.load(weights_only=True)
+              ) -> CharNGram:
+    "The model that `state_dict` described, rebuilt from its counts alone (no training text): the same probabilities."
+    _check_state(state)
+    model = cls.__new__(cls)
+    model.vocab = Vocab(reserved_tokens=state['tokens'][1:])  # '<unk>' first, then the tokens in their order
+    model.max_n, model.method = state['max_n'], state['method']
+    model.codes = [c.long() for c in state['codes']]
+    model._set_tables([c.long() for c in state['raw']], [c.long() for c in state['cont']])
+    return model
 
 # %% ../nbs/04b_baselines.ipynb #b8ae781e
 def baseline_bits(train_text: str,  # the text the baselines are counted on

@@ -89,16 +89,18 @@ def vocab_from_tokens(tokens: list[str],  # every token in index order, '<unk>' 
 # %% ../nbs/04a_checkpoints.ipynb #bf03cbc6
 FORMAT_VERSION = 1
 
-def _check_plain(value, where='config'):
-    "Raise TypeError unless `value` holds only what `torch.load(weights_only=True)` reads back: numbers, str, None, lists, tuples, dicts."
-    if value is None or isinstance(value, (bool, int, float, str)): return
+def _check_plain(value, where='config', tensors=False):
+    "Raise TypeError unless `value` holds only what `torch.load(weights_only=True)` reads back: numbers, str, None, lists, tuples, dicts (and tensors if asked)."
+    if value is None or isinstance(value, (bool, int, float, str)) or (tensors and torch.is_tensor(value)): return
     if isinstance(value, (list, tuple)):
-        for i, v in enumerate(value): _check_plain(v, f'{where}[{i}]')
+        for i, v in enumerate(value): _check_plain(v, f'{where}[{i}]', tensors)
     elif isinstance(value, dict):
         for k, v in value.items():
             if not isinstance(k, (str, int)): raise TypeError(f'{where} has a key of type {type(k).__name__}: use str keys')
-            _check_plain(v, f'{where}[{k!r}]')
-    else: raise TypeError(f'{where} is a {type(value).__name__}: a checkpoint holds only numbers, str, None, lists and dicts (e.g. str(path))')
+            _check_plain(v, f'{where}[{k!r}]', tensors)
+    else:
+        what = 'numbers, str, None, lists, dicts and tensors' if tensors else 'numbers, str, None, lists and dicts'
+        raise TypeError(f'{where} is a {type(value).__name__}: a checkpoint holds only {what} (e.g. str(path))')
 
 def model_tensors(net,  # an nn.Module, or a functional model with a `params` list (chapter 01)
                  ) -> dict:
@@ -193,8 +195,9 @@ def save_checkpoint(path: str | Path,  # the checkpoint file; its directory must
                     config: dict,  # plain values: 'model_kind', 'model_kwargs', and e.g. 'clean', 'data', 'lr'
                     optimizer: torch.optim.Optimizer | None = None,  # its state is saved to resume training
                     epoch: int | None = None,  # epochs completed
+                    extra: dict | None = None,  # more to keep beside the model (str keys; numbers, str, lists, dicts, tensors); None: nothing
                    ) -> Path:
-    "Write the model, vocabulary, config, optimizer state, epoch and RNG states to `path`, atomically; stop signals wait."
+    "Write the model, vocabulary, config, optimizer state, epoch and RNG states (and `extra`) to `path`, atomically; stop signals wait."
     path = Path(path)
     if not path.parent.is_dir(): raise FileNotFoundError(f'the directory of path={str(path)!r} does not exist: create it first')
     if not isinstance(config, dict): raise TypeError(f'config must be a dict, got {type(config).__name__}')
@@ -203,10 +206,14 @@ def save_checkpoint(path: str | Path,  # the checkpoint file; its directory must
         if key not in config: raise ValueError(f"config has no {key!r}: it must name the model kind and the arguments to build it")
     if config['model_kind'] not in _BUILDERS: build_model(config['model_kind'])  # raises: not registered, so never loadable
     _check_plain(config)
+    if extra is not None:
+        if not isinstance(extra, dict): raise TypeError(f'extra must be a dict or None, got {type(extra).__name__}')
+        _check_plain(extra, 'extra', tensors=True)
     ckpt = {'format_version': FORMAT_VERSION, 'model_kind': config['model_kind'], 'model_kwargs': dict(config['model_kwargs']),
             **_model_tensors(net), 'config': config, 'epoch': epoch,
             'vocab': {'tokens': list(vocab.idx_to_token), 'token': token_level(vocab), 'clean': config.get('clean')},
             'optimizer': optimizer.state_dict() if optimizer is not None else None, 'rng': rng_states()}
+    if extra is not None: ckpt['extra'] = extra  # only when given: a file without it is what this version wrote before
     with _held_signals(): atomic_write(path, lambda f: torch.save(ckpt, f))  # a Ctrl-C now comes after the write
     return path
 
@@ -235,6 +242,11 @@ def _check_schema(ckpt: dict, path: Path):
     nonfinite = [str(k) for k, t in tensors.items() if t.is_floating_point() and not torch.isfinite(t).all()]
     if nonfinite: raise bad('weights', f'hold NaN or infinite values (in {nonfinite[:3]}): the run that wrote it diverged')
     if not (torch.is_tensor(ckpt['rng'].get('torch')) and _is(ckpt['rng'].get('python'), (list, tuple))): raise bad('rng', 'states are malformed')
+    if ckpt.get('extra') is not None:  # optional: older files have none
+        try:
+            if not _is(ckpt['extra'], dict): raise TypeError(f"extra is a {type(ckpt['extra']).__name__}, not a dict")
+            _check_plain(ckpt['extra'], 'extra', tensors=True)
+        except TypeError as e: raise bad('extra', f'is malformed: {e}') from None
 
 def load_checkpoint(path: str | Path,  # a file written by `save_checkpoint`
                    ) -> dict:
