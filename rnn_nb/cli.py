@@ -83,18 +83,22 @@ def run_generate(args: argparse.Namespace,  # parsed `generate` arguments, with 
     "The generate command: chapter 10's `sample_checkpoint`, each sample printed as soon as it is complete."
     prefix = args.prefix if 'prefix' in getattr(args, 'given', {'prefix'}) else None  # None: the run's own prefix
     for text in sample_checkpoint(args.checkpoint, prefix, args.num_preds, args.temperature, args.top_k, args.top_p,
-                                  args.num_samples, args.seed, args.device):
+                                  args.num_samples, args.seed, args.device, args.mixture):
         _flush_stdout(text + '\n')  # a full disk or a closed pipe is reported
     return 0
 
 def run_evaluate(args: argparse.Namespace,  # parsed `evaluate` arguments
                 ) -> int:
     "The evaluate command: chapter 10's `evaluate_checkpoint`, as three lines or as JSON."
-    r = evaluate_checkpoint(args.checkpoint, args.text, args.device, args.dynamic)
+    r = evaluate_checkpoint(args.checkpoint, args.text, args.device, args.dynamic, args.mixture)
     if args.json: print(json.dumps(plain_json(r), indent=1, allow_nan=False)); return 0
     unit = 'char' if 'bits_per_char' in r else 'word'
     bits, n = r[f'bits_per_{unit}'], r['tokens_scored']
     print(f"{r['text']}: perplexity {r['perplexity']:.3f}, {bits:.3f} bits/{unit} over {n:,} {unit}s")
+    if 'mixture' in r:
+        m = r['mixture']
+        print(f"(the network mixed with a Kneser-Ney {m['n']}-gram, lam {m['lam']:.3f}; the network alone: "
+              f"{m[f'network_bits_per_{unit}']:.3f} bits/{unit}; --no-mixture for the network only)")
     oov = f" (counted, not scored): {r['oov_tokens'][:20]}" if r['oov'] else ''
     print(f"{r['oov']:,} {unit}s outside the vocabulary{oov}")
     if 'best_ngram' in r:
@@ -131,6 +135,9 @@ def _add_train(sub):
         _add_setting(groups[None if f.name == 'text' else f.metadata['group']], f)
     p.set_defaults(func=run_train)
 
+_NO_MIXTURE = ('use the network alone, not its mixture with the n-gram that rnn_nb train keeps in the checkpoint '
+               '(chapter 06b)')
+
 def _add_generate(sub):
     p = sub.add_parser('generate', help='sample text from a checkpoint',
                        description='Continue a prefix with text sampled from a trained model.')
@@ -146,6 +153,7 @@ def _add_generate(sub):
              ('--seed', _ints(0, SEED_MAX), 0, 'seed of the sampling generator (default: 0)')]
     for flag, accepts, default, help in flags: p.add_argument(flag, type=_arg_type(accepts), default=default, help=help)
     p.add_argument('--device', default='auto', help='auto, cpu, cuda or cuda:N (default: auto)')
+    p.add_argument('--no-mixture', dest='mixture', action='store_false', help=_NO_MIXTURE)
     p.set_defaults(func=run_generate)
 
 def _add_evaluate(sub):
@@ -157,6 +165,7 @@ def _add_evaluate(sub):
     p.add_argument('text', nargs='?', metavar='TEXT_FILE', help='a UTF-8 text file, cleaned as the training text was '
                    "(default: the checkpoint's validation split)")
     p.add_argument('--json', action='store_true', help='print the results as JSON')
+    p.add_argument('--no-mixture', dest='mixture', action='store_false', help=_NO_MIXTURE)
     p.add_argument('--dynamic', action='store_true', help='also score the text with dynamic evaluation (chapter 06c): '
                    'the model takes a gradient step on every 50 characters after scoring them; slower, reported apart')
     p.add_argument('--device', default='auto', help='auto, cpu, cuda or cuda:N (default: auto)')

@@ -145,6 +145,10 @@ class TrainConfig:
                              'perplexity and keep the best epoch; 0: never stop early', _ints(0))
     seed: int = _setting(0, 'optimisation', "seeds Python's and torch's generators", _ints(0, SEED_MAX))
     device: str = _setting('auto', 'optimisation', 'auto (a GPU if there is one), cpu, cuda or cuda:N', own=False)
+    mixture: str = _setting('on', 'output', "on: mix the network with a Kneser-Ney n-gram counted on the training text "
+                            "(chapter 06b), its order and weight chosen on the dev slice, kept in the checkpoint and used "
+                            "by generate and evaluate (character models with a dev slice); off: the network alone",
+                            ('on', 'off'), own=False)
     out: str = _setting('rnn_nb.ckpt', 'output', 'checkpoint file, written atomically', own=False, metavar='CKPT',
                         shown='rnn_nb.ckpt; with --resume, the resumed file')
     save_every: int = _setting(1, 'output', 'also save the last epoch every N epochs; 0: only at the end',
@@ -188,7 +192,7 @@ def _check_resume(resume, chosen: set, values: dict):
     if own:
         named = ', '.join(f'{k}={values[k]!r}' for k in own)
         raise ValueError(f'resume={str(resume)!r} continues that run with its own text and settings, so {named} '
-                         'would be ignored: drop them (epochs=, out=, save_every=, metrics_json= and device= may '
+                         'would be ignored: drop them (epochs=, out=, save_every=, metrics_json=, mixture= and device= may '
                          'change), or start a new run without resume=')
 
 # %% ../nbs/09_config.ipynb #c09b0013

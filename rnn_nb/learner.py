@@ -190,9 +190,10 @@ def save_state(path: Path,  # the checkpoint file
                optimizer: torch.optim.Optimizer,  # its optimizer
                vocab: Vocab,  # the model's vocabulary
                config: dict,  # the run's settings (plain values)
+               extra: dict | None = None,  # more to keep in the file, as for `save_checkpoint` (e.g. chapter 06b's mixture)
               ):
     "Write the snapshot's epoch to `path` through chapter 04a's atomic `save_checkpoint`; nothing when `snap` is None."
     if snap is None: return
     restore(snap, net, optimizer)
-    save_checkpoint(path, net, vocab, {**config, **snap['meta']}, optimizer, len(snap['meta']['history']['train_ppl']))
+    save_checkpoint(path, net, vocab, {**config, **snap['meta']}, optimizer, len(snap['meta']['history']['train_ppl']), extra)
 
