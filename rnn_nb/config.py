@@ -132,14 +132,14 @@ class TrainConfig:
     steps: int = _setting(150, 'data', 'tokens per sequence (truncated backpropagation length)', _ints(1))
     batch: int = _setting(32, 'data', 'sequences per minibatch', _ints(1))
     optimizer: str = _setting('adamw', 'optimisation', '', OPTIMIZERS)
-    lr: float = _setting(0.003, 'optimisation', 'peak learning rate, > 0', Interval(0, FLOAT32_MAX, lo_open=True))
+    lr: float = _setting(0.005, 'optimisation', 'peak learning rate, > 0', Interval(0, FLOAT32_MAX, lo_open=True))
     weight_decay: float = _setting(0.05, 'optimisation', 'adamw: decoupled weight decay; sgd, adam: an L2 term',
                                    Interval(0, FLOAT32_MAX))
     warmup: int = _setting(50, 'optimisation', 'steps of linear learning-rate warm-up', _ints(0))
     schedule: str = _setting('cosine', 'optimisation', 'after the warm-up: cosine decay to 0 at the last epoch, '
                              'or constant', SCHEDULES)
-    epochs: int = _setting(16, 'optimisation', 'train up to this epoch', _ints(1), own=False,
-                           shown="16; with --resume, the checkpoint's")
+    epochs: int = _setting(24, 'optimisation', 'train up to this epoch', _ints(1), own=False,
+                           shown="24; with --resume, the checkpoint's")
     clip: float = _setting(0.5, 'optimisation', 'largest gradient norm; 0: no clipping', Interval(0, FLOAT32_MAX))
     patience: int = _setting(3, 'optimisation', 'stop after this many epochs without a better dev-slice '
                              'perplexity and keep the best epoch; 0: never stop early', _ints(0))
