@@ -6,12 +6,12 @@
 __all__ = ['CLIError', 'run_train', 'run_generate', 'run_evaluate', 'given_options', 'build_parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #c0700004
-import argparse, contextlib, json, math, os, re, sys, warnings
+import argparse, contextlib, json, os, re, sys, warnings
 from dataclasses import fields
 
 import rnn_nb
 from .distributed import quiet_unless_main
-from .config import Interval, PREFIX, SEED_MAX, TrainConfig
+from .config import Interval, PREFIX, SEEDS, TrainConfig, integers
 from .run import RunInterrupted, evaluate_checkpoint, plain_json, sample_checkpoint, train_run
 
 # %% ../nbs/11_cli.ipynb #c0700006
@@ -65,8 +65,6 @@ def _arg_type(interval: Interval):
         except ValueError as e: raise argparse.ArgumentTypeError(str(e)) from None
     parse.__name__ = str(interval)
     return parse
-
-def _ints(lo, hi=math.inf): return Interval(lo, hi, integer=True)
 
 # %% ../nbs/11_cli.ipynb #c0700026
 _TRAIN_SETTINGS = {f.name for f in fields(TrainConfig)}
@@ -144,13 +142,13 @@ def _add_generate(sub):
     p.add_argument('checkpoint', metavar='CKPT', help='a checkpoint written by rnn_nb train')
     p.add_argument('--prefix', default=PREFIX, help="the text to continue, cleaned as the training text was "
                    f"(default: the prefix of the run's own sample; {PREFIX!r} for the bundled book)")
-    flags = [('--num-preds', _ints(0), 100, 'tokens to generate after the prefix (default: 100)'),
+    flags = [('--num-preds', integers(0), 100, 'tokens to generate after the prefix (default: 100)'),
              ('--temperature', Interval(0), 0.8, '0: greedy; < 1 sharper, > 1 flatter than the model (default: 0.8)'),
-             ('--top-k', _ints(1), None, 'sample among the k most likely tokens only (default: all)'),
+             ('--top-k', integers(1), None, 'sample among the k most likely tokens only (default: all)'),
              ('--top-p', Interval(0, 1, lo_open=True), None,
               'sample within the nucleus of probability mass p, in (0, 1] (default: all)'),
-             ('--num-samples', _ints(1), 1, 'samples to draw (default: 1)'),
-             ('--seed', _ints(0, SEED_MAX), 0, 'seed of the sampling generator (default: 0)')]
+             ('--num-samples', integers(1), 1, 'samples to draw (default: 1)'),
+             ('--seed', SEEDS, 0, 'seed of the sampling generator (default: 0)')]
     for flag, accepts, default, help in flags: p.add_argument(flag, type=_arg_type(accepts), default=default, help=help)
     p.add_argument('--device', default='auto', help='auto, cpu, cuda or cuda:N (default: auto)')
     p.add_argument('--no-mixture', dest='mixture', action='store_false', help=_NO_MIXTURE)

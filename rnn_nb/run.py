@@ -24,7 +24,7 @@ from .dynamic import dynamic_evaluate
 from .learner import LRSchedule, Tracker, fit, make_loaders, make_optimizer, restore, save_state
 from .distributed import (RankShard, distributed_model, process_group, rank_device, ranks_from_env, reduce_metrics,
                                 seed_per_process)
-from .config import (Interval, SEED_MAX, PREFIX, TRACKER_KEYS, TrainConfig, check_length, check_output, check_paths,
+from .config import (SEEDS, PREFIX, TRACKER_KEYS, TrainConfig, check_length, check_output, check_paths,
                            default_prefix, dev_split, resolve_device, read_split, run_config, run_data, run_record, run_settings,
                            tokens_of)
 
@@ -310,7 +310,7 @@ def sample_checkpoint(path: str | Path,  # a checkpoint written by `train_run`
     clean = config.get('clean') or 'none'
     cleaned = _clean_prefix(typed, clean)
     _check_prefix(typed, cleaned, vocab, clean)
-    gen = torch.Generator().manual_seed(Interval(0, SEED_MAX, integer=True).check('seed', seed))
+    gen = torch.Generator().manual_seed(SEEDS.check('seed', seed))
     return generate(cleaned, num_preds, net, vocab, dev, temperature, top_k, top_p, num_samples, gen)
 
 # %% ../nbs/10_run.ipynb #c09b0048
