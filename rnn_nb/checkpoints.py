@@ -292,9 +292,10 @@ def _put_tensors(net, ckpt, path):
 
 def load_model(path: str | Path,  # a file written by `save_checkpoint`
                device: str | torch.device = 'cpu',  # where the model's parameters go
+               checkpoint: dict | None = None,  # what `load_checkpoint(path)` returned, if the caller has it: the file is read once
               ) -> tuple:
     "Rebuild `(net, vocab, config)` from a checkpoint: the model through the registry, with the saved tensors."
-    ckpt = load_checkpoint(path)
+    ckpt = load_checkpoint(path) if checkpoint is None else checkpoint
     try: net = build_model(ckpt['model_kind'], device=device, **ckpt['model_kwargs'])
     except (TypeError, ValueError) as e: raise ValueError(f"{str(path)!r}: cannot build a {ckpt['model_kind']!r} model from {ckpt['model_kwargs']}: {e}") from e
     _put_tensors(net, ckpt, path)

@@ -186,8 +186,9 @@ def load_lm(path: str | Path,  # a checkpoint from `save_mixture` or `save_check
             mixture: bool = True,  # True: the mixture the file carries, if any; False: the network alone
            ) -> tuple:
     "`(model, vocab, config)` from a checkpoint: the `Mixture` it carries, or the network alone (mixture=False, or none saved)."
-    net, vocab, config = load_model(path, device)
-    payload = (load_checkpoint(path).get('extra') or {}).get('mixture') if mixture else None
+    ckpt = load_checkpoint(path)  # read once, for the network and the mixture
+    net, vocab, config = load_model(path, device, ckpt)
+    payload = (ckpt.get('extra') or {}).get('mixture') if mixture else None
     if payload is None: return net, vocab, config
     try: return _mixture_from(net, payload, vocab), vocab, config
     except (TypeError, ValueError) as e: raise ValueError(f'{str(path)!r} holds a damaged mixture: {e}') from None

@@ -192,7 +192,7 @@ def _result(run, net, tracker, device, ranks, seconds, mix=None, fit=None) -> di
         held_out = evaluate(mix, val_text, vocab, device)
         r['mixture'] = {'lam': fit.lam, 'n': fit.n, 'dev_bits': fit.bits, 'perplexity': held_out.perplexity, 'bits': held_out.bits_per_token}
     prefix = config.get('prefix') or default_prefix(vocab, train_text, config['token'])  # older checkpoints have none
-    r['sample'] = sample_text(mix or net, vocab, device, prefix, seed=config['seed'])
+    r['sample'] = sample_text(net if mix is None else mix, vocab, device, prefix, seed=config['seed'])
     return r
 
 MIXTURE_MAX_ORDER = 8  # the n-gram orders tried for the mixture, 2..8, on the dev slice
