@@ -40,12 +40,12 @@ class StreamLoader:
             yield self.ids[i:i + len(Y)].unsqueeze(0), Y.unsqueeze(0)
 
 def make_loaders(train_ids: list[int],  # token ids of the training text
-                 val_ids: list[int],  # token ids of the validation text
+                 val_ids: list[int],  # token ids of the validation text; empty: none
                  batch: int,  # rows per minibatch
                  steps: int,  # tokens per row
                 ) -> tuple:
-    "`(train_iter, val_iter)`: sequential minibatches of the training part, and the validation part as one stream."
-    return SeqDataLoader(train_ids, batch, steps), StreamLoader(val_ids)
+    "`(train_iter, val_iter)`: sequential minibatches of the training part, and the validation part as one stream (None if empty)."
+    return SeqDataLoader(train_ids, batch, steps), StreamLoader(val_ids) if len(val_ids) else None
 
 def make_optimizer(net,  # a model keeping the contract: an nn.Module, or a functional model with `params`
                    name: str,  # one of OPTIMIZERS

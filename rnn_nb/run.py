@@ -147,9 +147,8 @@ def _prepare(cfg: TrainConfig, resume, chosen: set) -> dict:
     fit_text, dev_text = dev_split(train_text, config['dev_fraction'])  # the network trains on fit_text only
     ids = [vocab[tokens_of(t, config['token'])] for t in (fit_text, val_text, dev_text)]
     check_length(len(ids[0]), len(ids[1]), config, len(ids[2]) if dev_text else None)
-    train_iter, dev_iter = make_loaders(ids[0], ids[2] if dev_text else [0, 0], config['batch'], config['steps'])
     return dict(path=path, config={**config, 'epochs': epochs}, vocab=vocab, start=start, epochs=epochs,
-                texts=(fit_text, dev_text, val_text), loaders=(train_iter, dev_iter if dev_text else None))
+                texts=(fit_text, dev_text, val_text), loaders=make_loaders(ids[0], ids[2], config['batch'], config['steps']))
 
 # %% ../nbs/10_run.ipynb #c09b0034
 def _model(run: dict, resume, device, ranks) -> tuple:
@@ -213,7 +212,7 @@ def _keep(run, net, tracker, optimizer, device, mixture: str):
     restore(snap, net, optimizer)
     mixed = mixture == 'on' and bool(dev_text) and token_level(run['vocab']) == 'char'
     mix, fit = fit_mixture(net, run['vocab'], fit_text, dev_text, device) if mixed else (None, None)
-    save_state(run['path'], snap, net, optimizer, run['vocab'], run['config'], {'mixture': mixture_state(mix)} if mix else None)
+    save_state(run['path'], snap, net, optimizer, run['vocab'], run['config'], None if mix is None else {'mixture': mixture_state(mix)})
     return mix, fit
 
 def _fit(run, net, model, optimizer, device, ranks, out, callbacks) -> Tracker:
