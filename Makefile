@@ -41,3 +41,4 @@ docs: $(DOCS_STAMP) $(MATHJAX)
 bench: $(STAMP)
 	test -d .bench/d2l || $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --target .bench d2l==0.17.6
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/end_of_run.py

@@ -6,7 +6,7 @@
 __all__ = ['NGRAM_METHODS', 'CharNGram', 'baseline_bits']
 
 # %% ../nbs/04b_baselines.ipynb #c04b1004
-import math
+import copy, math
 
 import torch
 from fastcore.basics import patch
@@ -222,17 +222,33 @@ def from_state(cls: CharNGram,
     return model
 
 # %% ../nbs/04b_baselines.ipynb #b8ae781e
-def baseline_bits(train_text: str,  # the text the baselines are counted on
+@patch
+def smoothed(self: CharNGram,
+             method: str,  # 'kn' or 'absolute'
+            ) -> CharNGram:
+    "The same counts under another smoothing method: a copy that shares the count tables (nothing is counted again)."
+    if method not in NGRAM_METHODS: raise ValueError(f'method={method!r} is not supported: use one of {NGRAM_METHODS}')
+    model = copy.copy(self)
+    model.method = method
+    return model
+
+def baseline_bits(train_text: str | CharNGram,  # the text the baselines are counted on, or a CharNGram already counted on it
                   val_text: str,  # the held-out text they are scored on
                   vocab: Vocab | None = None,  # the character vocabulary; None: built from `train_text`
                   max_n: int = 7,  # n-gram orders 1..max_n
                   methods: tuple = NGRAM_METHODS,  # smoothing methods to compare
                  ) -> dict[str, float]:
     "Held-out bits per character of the uniform, unigram and n-gram baselines (name -> bits), all counted on `train_text`."
+    counted = train_text if isinstance(train_text, CharNGram) else None
+    if counted is not None:
+        if vocab is not None and vocab.idx_to_token != counted.vocab.idx_to_token: raise ValueError('vocab is not the vocabulary the CharNGram was counted over')
+        if check_int('max_n', max_n) > counted.max_n: raise ValueError(f'max_n={max_n} is more than the CharNGram counted ({counted.max_n})')
+        vocab = counted.vocab
     vocab = vocab if vocab is not None else Vocab(list(train_text))
     out = {'uniform': math.log2(len(vocab))}
     for method in methods:
-        model = CharNGram(train_text, vocab, max_n, method)
+        model = counted.smoothed(method) if counted is not None else CharNGram(train_text, vocab, max_n, method)
         if 'unigram' not in out: out['unigram'] = model.evaluate(val_text, 1).bits_per_char
         out.update({f'{method} n={n}': model.evaluate(val_text, n).bits_per_char for n in range(2, max_n + 1)})
     return out
+

@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['bits_from_perplexity', 'perplexity_from_bits', 'split_text', 'time_machine_split', 'EvalResult', 'evaluate',
-           'sampling_probs', 'generate']
+           'score_text', 'sampling_probs', 'generate']
 
 # %% ../nbs/04_prediction.ipynb #8906ef68
-import dataclasses, io, itertools, math
+import contextlib, dataclasses, io, itertools, math
 from pathlib import Path
 
 import torch
@@ -78,8 +78,6 @@ class EvalResult:
         return f'{self.bits_per_token:.4f} bits/{unit}, perplexity {self.perplexity:.3f} over {self.tokens:,} {unit}s{oov}'
 
 # %% ../nbs/04_prediction.ipynb #631d4ebb
-def _is_int(x): return isinstance(x, int) and not isinstance(x, bool)
-
 def _check_net(net):
     "A model must keep the contract: the second edition's bare module returns logits only."
     if isinstance(net, RNNLMScratch): raise TypeError('net is an RNNLMScratch, whose forward returns logits only: pass as_lm(net)')
@@ -111,17 +109,16 @@ def _batches_result(net, batches, device, use_random_iter, level):
     ppl = perplexity(net, counted(), device, use_random_iter)
     return EvalResult(math.log(ppl), sum(sizes), 0, [], level)
 
-def _stream_nll(net, ids, scored, device, num_steps):
-    "Sum of -ln P(ids[t] | ids[:t]) over the scored t >= 1, reading `ids` in chunks with the state carried."
-    total = 0.0
+def _stream_log_probs(net, ids, device, num_steps):
+    "ln P(ids[t] | ids[:t]) for t = 1 .. len(ids) - 1, float64 on the CPU, reading `ids` in chunks with the state carried."
+    out = []
     with eval_mode(net):
         state = net.begin_state(batch_size=1, device=device)
         for i in range(0, len(ids) - 1, num_steps):
             Y = ids[i + 1:i + 1 + num_steps]  # the next token of every input
             logits, state = net(ids[i:i + len(Y)].unsqueeze(0), state)  # (len(Y), vocab)
-            nll = F.cross_entropy(logits, Y, reduction='none')
-            total += float(nll[scored[i:i + len(Y)]].sum())
-    return total
+            out.append(-F.cross_entropy(logits, Y, reduction='none').double().cpu())
+    return torch.cat(out)
 
 # %% ../nbs/04_prediction.ipynb #85292a5d
 def evaluate(net,  # a model keeping the contract: net(X, state) -> (logits, state), net.begin_state
@@ -134,34 +131,44 @@ def evaluate(net,  # a model keeping the contract: net(X, state) -> (logits, sta
     "Perplexity and bits per token of `net` on `text` read as one stream; tokens outside `vocab` are counted, not scored."
     check_int('num_steps', num_steps)
     _check_net(net)
-    level = token_level(vocab)
     if not isinstance(text, str) and hasattr(text, '__iter__'):
         lines, batches = _lines_or_batches(text)
-        if batches is not None: return _batches_result(net, batches, device, getattr(text, 'use_random_iter', True), level)
+        if batches is not None:
+            return _batches_result(net, batches, device, getattr(text, 'use_random_iter', True), token_level(vocab))
         text = lines
+    return score_text(net, text, vocab, device, clean, num_steps)[0]
+
+def score_text(net,  # a model keeping the contract
+               text,  # a str, or an iterable of str lines
+               vocab: Vocab,  # the vocabulary the model was trained with
+               device: str | torch.device = 'cpu',  # where the model's parameters live
+               clean: str | None = None,  # clean each line first ('d2l' or 'none'); None: take the text as it is
+               num_steps: int = 256,  # tokens per chunk; the state is carried across chunks
+              ) -> tuple[EvalResult, torch.Tensor]:
+    "`evaluate`'s result for a text read as one stream, and ln P of each scored token (float64, CPU), to mix or compare models by token."
+    check_int('num_steps', num_steps)
+    _check_net(net)
+    level = token_level(vocab)
     tokens = _tokens_of(text, level, clean)
-    known = torch.tensor([tok in vocab.token_to_idx for tok in tokens], dtype=torch.bool, device=device)
+    known = torch.tensor([tok in vocab.token_to_idx for tok in tokens], dtype=torch.bool)
     if len(tokens) < 2 or not known[1:].any():
         raise ValueError(f'the text has {len(tokens)} {level} tokens, {int(known.sum())} of them in the vocabulary: '
                          'at least two tokens, one of them after the first and in the vocabulary, are needed to score anything')
     ids = torch.tensor(vocab[tokens], device=device)
-    total = _stream_nll(net, ids, known[1:], device, num_steps)
+    log_p = _stream_log_probs(net, ids, device, num_steps)[known[1:]]
     oov = sorted({tok for tok, k in zip(tokens, known.tolist()) if not k})
-    n_scored = int(known[1:].sum())
-    return EvalResult(total / n_scored, n_scored, len(tokens) - int(known.sum()), oov, level)
+    return EvalResult(float(-log_p.sum()) / len(log_p), len(log_p), len(tokens) - int(known.sum()), oov, level), log_p
 
 # %% ../nbs/04_prediction.ipynb #7a456c0b
 def _check_sampling(temperature, top_k, top_p, num_samples=1):
     "Validate the sampling arguments once, at the public entry point: TypeError for a wrong type, ValueError for a bad value."
-    for name, value, ok, kind in [('temperature', temperature, isinstance(temperature, (int, float)), 'a number'),
-                                  ('top_k', top_k, top_k is None or _is_int(top_k), 'an int or None'),
-                                  ('top_p', top_p, top_p is None or isinstance(top_p, (int, float)), 'a number or None'),
-                                  ('num_samples', num_samples, _is_int(num_samples), 'an int')]:
-        if not ok or isinstance(value, bool): raise TypeError(f'{name} must be {kind}, got {type(value).__name__}: {value!r}')
+    for name, value, kind in (('temperature', temperature, 'a number'), ('top_p', top_p, 'a number or None')):
+        if not (isinstance(value, (int, float)) and not isinstance(value, bool)) and not (value is None and name == 'top_p'):
+            raise TypeError(f'{name} must be {kind}, got {type(value).__name__}: {value!r}')
+    if top_k is not None: check_int('top_k', top_k, 1, 'or None for no top-k filtering')
+    check_int('num_samples', num_samples)
     if not temperature >= 0 or math.isinf(temperature): raise ValueError(f'temperature={temperature!r} must be a finite number >= 0 (0: greedy)')
-    if top_k is not None and top_k < 1: raise ValueError(f'top_k={top_k} must be >= 1, or None for no top-k filtering')
     if top_p is not None and not 0 < top_p <= 1: raise ValueError(f'top_p={top_p!r} must lie in (0, 1], or be None for no nucleus filtering')
-    if num_samples < 1: raise ValueError(f'num_samples={num_samples} must be >= 1')
 
 def _probs(logits, temperature, top_k, top_p):
     if temperature == 0: return F.one_hot(logits.argmax(dim=-1), logits.shape[-1]).to(logits.dtype)  # greedy
@@ -196,6 +203,15 @@ def _repeat_state(state, n):
     if isinstance(state, (tuple, list)): return tuple(s.repeat_interleave(n, dim=-2) for s in state)
     return state.repeat_interleave(n, dim=-2)
 
+@contextlib.contextmanager
+def _one_step_kernels(device, rows: int):
+    "For one token per call on the CPU and up to 32 rows, torch's own RNN kernels: oneDNN's LSTM costs about 1 ms per call to set up."
+    switch = torch.device(device).type == 'cpu' and rows <= 32 and torch.backends.mkldnn.enabled
+    if switch: torch.backends.mkldnn.enabled = False
+    try: yield
+    finally:
+        if switch: torch.backends.mkldnn.enabled = True
+
 def _sample(logits, temperature, top_k, top_p, generator):
     "Next token ids (batch, 1) from logits (batch, vocab)."
     if temperature == 0: return logits.argmax(dim=-1, keepdim=True)  # greedy: nothing is drawn
@@ -225,10 +241,11 @@ def generate(prefix: str,  # the text to continue
         state = warm_up(net, ids, device)  # once, for all samples
         state = _repeat_state(state, num_samples)
         X, out = torch.full((num_samples, 1), ids[-1], device=device), []
-        for _ in range(num_preds):
-            logits, state = net(X, state)  # (num_samples, vocab): one step
-            X = _sample(logits, temperature, top_k, top_p, generator)  # (num_samples, 1)
-            out.append(X)
+        with _one_step_kernels(device, num_samples):
+            for _ in range(num_preds):
+                logits, state = net(X, state)  # (num_samples, vocab): one step
+                X = _sample(logits, temperature, top_k, top_p, generator)  # (num_samples, 1)
+                out.append(X)
     new = torch.cat(out, dim=1).tolist() if out else [[] for _ in range(num_samples)]
     sep = '' if level == 'char' else ' '
     return [sep.join(vocab.to_tokens(ids + row)) for row in new]
