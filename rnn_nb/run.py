@@ -59,12 +59,14 @@ def best_baseline(train_text: str | CharNGram,  # the text the n-grams are count
                  ) -> dict:
     "Chapter 04's baselines on the same split (characters only): the n-gram chosen on the dev slice, unigram and uniform bits/char."
     if token_level(vocab) != 'char': return {}
-    bits = baseline_bits(train_text, val_text, vocab)
+    counted = train_text if isinstance(train_text, CharNGram) else CharNGram(train_text, vocab, 7)  # one count for all
     if dev_text:
-        on_dev = baseline_bits(train_text, dev_text, vocab)
+        on_dev = baseline_bits(counted, dev_text, vocab)
         best = min((k for k in on_dev if 'n=' in k), key=on_dev.get)
     else: best = f'kn n={BASELINE_ORDER}'
-    return {'best_ngram': best, 'best_ngram_bits': bits[best], 'unigram_bits': bits['unigram'], 'uniform_bits': bits['uniform']}
+    method, n = best.split(' n=')  # only the chosen model, the unigram and the uniform are scored on the held-out text
+    return {'best_ngram': best, 'best_ngram_bits': counted.smoothed(method).evaluate(val_text, int(n)).bits_per_char,
+            'unigram_bits': counted.evaluate(val_text, 1).bits_per_char, 'uniform_bits': math.log2(len(vocab))}
 
 def sample_text(net,  # a trained model
                 vocab: Vocab,  # its vocabulary
