@@ -161,7 +161,7 @@ def _add_evaluate(sub):
                        'reported, not scored.')
     p.add_argument('checkpoint', metavar='CKPT', help='a checkpoint written by rnn_nb train')
     p.add_argument('text', nargs='?', metavar='TEXT_FILE', help='a UTF-8 text file, cleaned as the training text was '
-                   "(default: the checkpoint's validation split)")
+                   "(default: the checkpoint's held-out split)")
     p.add_argument('--json', action='store_true', help='print the results as JSON')
     p.add_argument('--no-mixture', dest='mixture', action='store_false', help=_NO_MIXTURE)
     p.add_argument('--dynamic', action='store_true', help='also score the text with dynamic evaluation (chapter 06c): '

@@ -351,7 +351,7 @@ def _eval_text(config: dict, text_path):
 DYNAMIC_LR = 2e-4  # chapter 06c's step size for the default model: of 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, the best on its dev slice
 
 def evaluate_checkpoint(path: str | Path,  # a checkpoint written by `train_run`
-                        text: str | Path | None = None,  # a UTF-8 text file; None: the run's own validation split
+                        text: str | Path | None = None,  # a UTF-8 text file; None: the run's own held-out split
                         device: str = 'auto',  # 'auto', 'cpu', 'cuda' or 'cuda:N'
                         dynamic: bool = False,  # also score it with chapter 06c's dynamic evaluation (reported apart)
                         mixture: bool = True,  # the mixture with the n-gram the checkpoint carries, if any; False: the network alone
@@ -367,7 +367,7 @@ def evaluate_checkpoint(path: str | Path,  # a checkpoint written by `train_run`
         units = 'characters' if token_level(vocab) == 'char' else 'words'
         raise ValueError(f"{str(text)!r} has too few {units} that the model knows, once cleaned as its training text was "
                          f"(clean={config.get('clean') or 'none'!r}), to score anything: evaluate it on a text like the training text") from None
-    name = str(text) if text is not None else f"validation split of {config['data'] or 'the bundled Time Machine'}"
+    name = str(text) if text is not None else f"held-out split of {config['data'] or 'the bundled Time Machine'}"
     r = {'checkpoint': str(path), 'text': name, 'perplexity': res.perplexity, f'bits_per_{res.level}': res.bits_per_token,
          'tokens_scored': res.tokens, 'oov': res.oov, 'oov_tokens': res.oov_tokens,
          **(best_baseline(train_text, scored, vocab, dev_text) if train_text else {})}
