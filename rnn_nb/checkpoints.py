@@ -91,10 +91,12 @@ FORMAT_VERSION = 1
 
 def _check_plain(value, where='config', tensors=False):
     "Raise TypeError unless `value` holds only what `torch.load(weights_only=True)` reads back: numbers, str, None, lists, tuples, dicts (and tensors if asked)."
-    if value is None or isinstance(value, (bool, int, float, str)) or (tensors and torch.is_tensor(value)): return
-    if isinstance(value, (list, tuple)):
+    # type(...) in, not isinstance: a subclass (an IntEnum, numpy's float64, a dict subclass) is pickled as its own class,
+    # which weights_only loading refuses
+    if value is None or type(value) in (bool, int, float, str) or (tensors and torch.is_tensor(value)): return
+    if type(value) in (list, tuple):
         for i, v in enumerate(value): _check_plain(v, f'{where}[{i}]', tensors)
-    elif isinstance(value, dict):
+    elif type(value) is dict:
         for k, v in value.items():
             if not isinstance(k, (str, int)): raise TypeError(f'{where} has a key of type {type(k).__name__}: use str keys')
             _check_plain(v, f'{where}[{k!r}]', tensors)

@@ -82,13 +82,18 @@ class ParamsModule(nn.Module):
         model.params = list(self.weights)
         self.model = model
 
-    def forward(self, X, state):  # X: (batch, steps) token ids -> (logits (steps*batch, vocab), state)
+    def forward(self,
+                X: torch.Tensor,  # (batch, steps) token ids
+                state,  # from `begin_state` or the previous call
+               ) -> tuple:
+        "The wrapped model's (logits of shape (steps * batch, vocab), new state), computed with this module's parameters."
         return self.model(X, state)
 
     def begin_state(self,
                     batch_size: int,  # sequences in the minibatch
                     device: torch.device,  # where the state lives
                    ):
+        "The wrapped model's initial state."
         return self.model.begin_state(batch_size=batch_size, device=device)
 
 class DDPModel(DistributedDataParallel):
@@ -97,6 +102,7 @@ class DDPModel(DistributedDataParallel):
                     batch_size: int,  # sequences in the minibatch
                     device: torch.device,  # where the state lives
                    ):
+        "The wrapped model's initial state."
         return self.module.begin_state(batch_size=batch_size, device=device)
 
 def seed_per_process(ranks: Ranks,  # from `ranks_from_env`

@@ -30,6 +30,7 @@ class LockedDropout(nn.Module):
     def forward(self,
                 x: torch.Tensor,  # (steps, batch, features)
                ) -> torch.Tensor:
+        "In training mode, `x` times one dropout mask (scaled by 1 / (1 - p)) shared by all its steps; in evaluation mode, `x`."
         if not self.training or not self.p: return x
         mask = x.new_empty(1, *x.shape[1:]).bernoulli_(1 - self.p) / (1 - self.p)  # (1, batch, features)
         return x * mask  # the same mask at every step

@@ -38,7 +38,8 @@ def final_metrics(net,  # the trained model, holding the epoch to report
     "The held-out text and the dev slice, each read once as one stream as the baselines read it: `score_text`'s (result, ln P per token)."
     return {key: score_text(net, text, vocab, device) for key, text in (('val', val_text), ('dev', dev_text)) if text}
 
-def figures(res: EvalResult) -> dict:
+def figures(res: EvalResult,  # from `evaluate` or `score_text`
+           ) -> dict:
     "What the report and the metrics file keep of an `EvalResult`: perplexity, bits per token, tokens scored and left out."
     return {'perplexity': res.perplexity, 'bits': res.bits_per_token, 'tokens': res.tokens, 'oov': res.oov}
 
