@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['Timer', 'Accumulator', 'try_gpu', 'show_figure', 'Animator', 'sgd', 'model_penalty', 'train_epoch', 'perplexity',
-           'train']
+           'History', 'train']
 
 # %% ../nbs/03_training.ipynb #e96ce3a8
 import math, time
@@ -213,6 +213,47 @@ def perplexity(net,  # a model keeping the contract
     if not total_tokens: raise ValueError('data_iter yielded no minibatches: nothing to measure')
     return _exp(total_loss / total_tokens)
 
+# %% ../nbs/03_training.ipynb #c03h0002
+class History(dict):
+    "What `train` records after every epoch: one list per figure, by key (`h['val_ppl']`) or by name (`h.val_ppl`)."
+    FIGURES = ('train_ppl', 'val_ppl', 'tokens_per_sec', 'grad_norm', 'grad_norm_max')
+
+    def __init__(self,
+                 data: dict | None = None,  # a History or its `plain()` dict (e.g. from a checkpoint or JSON); None: empty
+                ):
+        super().__init__({k: [] for k in (*self.FIGURES, 'samples')})
+        for k, v in (data or {}).items(): self[k] = list(v)
+
+    def __getattr__(self, name):
+        if name in self: return self[name]
+        raise AttributeError(f'History has no figure {name!r}: it has {list(self)}')
+
+    @property
+    def epochs(self) -> int:
+        "Epochs recorded."
+        return len(self['train_ppl'])
+
+    def record(self, **figures):
+        "Append one epoch's figures, e.g. `record(train_ppl=4.2, val_ppl=None, ...)`; every one of FIGURES must be given."
+        if sorted(figures) != sorted(self.FIGURES): raise ValueError(f'record needs exactly {list(self.FIGURES)}, got {sorted(figures)}')
+        for k, v in figures.items(): self.setdefault(k, []).append(v)
+
+    def last(self,
+             figure: str,  # e.g. 'val_ppl'
+            ):
+        "The latest epoch's value of `figure` (None before the first epoch)."
+        return self[figure][-1] if self[figure] else None
+
+    def best_epoch(self) -> int:
+        "The epoch (from 1) with the lowest validation perplexity; the last one when there is no validation text; 0 before any."
+        vals = self['val_ppl']
+        if not vals or any(v is None for v in vals): return self.epochs
+        return min(range(len(vals)), key=vals.__getitem__) + 1
+
+    def plain(self) -> dict:
+        "A plain dict of lists: what a checkpoint or a JSON file keeps."
+        return {k: list(v) for k, v in self.items()}
+
 # %% ../nbs/03_training.ipynb #2a35d438
 def _default_updater(net, lr):
     if isinstance(net, nn.Module): return torch.optim.SGD(net.parameters(), lr=lr)
@@ -239,15 +280,15 @@ def train(net,  # a model keeping the contract
           prefix: str = 'time traveller',  # what the samples continue
           verbose: bool = True,  # show progress (plot or bar) and print the summary and samples; False: silent
           scheduler=None,  # stepped after every update (see `train_epoch`); None: a constant learning rate
-         ) -> dict:
-    "Train `net` for `num_epochs` epochs; return the per-epoch history."
+         ) -> History:
+    "Train `net` for `num_epochs` epochs; return the per-epoch `History`."
     check_int('num_epochs', num_epochs)
     if updater is None:
         if not isinstance(lr, (int, float)) or isinstance(lr, bool): raise TypeError(f'lr must be a number, got {type(lr).__name__}: {lr!r}')
         if not lr > 0: raise ValueError(f'lr={lr!r} must be > 0')
         updater = _default_updater(net, lr)
     loss = nn.CrossEntropyLoss()
-    history = {k: [] for k in ('train_ppl', 'val_ppl', 'tokens_per_sec', 'grad_norm', 'grad_norm_max', 'samples')}
+    history = History()
     legend = ['train'] + (['val'] if val_iter is not None else [])
     animator = Animator(xlabel='epoch', ylabel='perplexity', legend=legend, xlim=(1, num_epochs), yscale='log') if plot and verbose else None
     bar = progress_bar(range(num_epochs)) if verbose and not plot else None
@@ -256,8 +297,7 @@ def train(net,  # a model keeping the contract
         norms = []
         ppl, speed = train_epoch(net, train_iter, loss, updater, device, use_random_iter, grad_clip, norms, scheduler)
         val = perplexity(net, val_iter, device) if val_iter is not None else None
-        for key, value in [('train_ppl', ppl), ('val_ppl', val), ('tokens_per_sec', speed),
-                           ('grad_norm', sum(norms) / len(norms)), ('grad_norm_max', max(norms))]: history[key].append(value)
+        history.record(train_ppl=ppl, val_ppl=val, tokens_per_sec=speed, grad_norm=sum(norms) / len(norms), grad_norm_max=max(norms))
         if (epoch + 1) % 10 == 0: history['samples'].append((epoch + 1, _sample(prefix, net, vocab, device)))
         if animator: animator.add(epoch + 1, [ppl, val])
         if bar is not None: bar.comment = f'ppl {ppl:.2f}' + (f', val {val:.2f}' if val is not None else '') + f', {speed:,.0f} tok/s'
