@@ -17,21 +17,25 @@ from .prediction import EvalResult
 
 # %% ../nbs/04b_baselines.ipynb #d3d8e87e
 def _ngram_tables(ids, max_n, V):
-    "For k = 1..max_n, over the distinct k-grams of `ids` in sorted order: codes (rank of the first k - 1 ids * V + last id), raw counts c(s), continuation counts N1+(. s) (k < max_n)."
-    codes, raw, cont, at = [], [], [], torch.zeros_like(ids)  # at[i]: rank of the (k-1)-gram starting at i; the empty one: 0
+    "k = 1..max_n: `ids`' sorted distinct k-grams: codes (rank of k-1 ids * V + last), raw c(s), N1+(. s) (k < max_n)."
+    # at[i]: rank of the (k-1)-gram starting at i; the empty one: 0
+    codes, raw, cont, at = [], [], [], torch.zeros_like(ids)
     for k in range(1, max_n + 1):
-        prev, (code, at, count) = at, torch.unique(at[:len(ids) - k + 1] * V + ids[k - 1:], return_inverse=True, return_counts=True)
+        prev, (code, at, count) = at, torch.unique(at[:len(ids) - k + 1] * V + ids[k - 1:],
+                                                   return_inverse=True, return_counts=True)
         if k > 1:  # each distinct k-gram v s adds one to N1+(. s) of its last k - 1 ids s
-            suffix = torch.empty_like(code).scatter_(0, at, prev[1:])  # the rank of s for every k-gram v s
+            # the rank of s for every k-gram v s
+            suffix = torch.empty_like(code).scatter_(0, at, prev[1:])
             cont.append(torch.bincount(suffix, minlength=len(codes[-1])))
         codes.append(code); raw.append(count)
     return codes, raw, cont
 
 def _context_stats(code, counts, V, num_contexts):
-    "For one order: per context h (its rank), the sum over w of count(hw) and the number of distinct w; the discount n1 / (n1 + 2 n2)."
+    "One order's per-context (h: rank) total count(hw) over w and distinct w; the discount n1 / (n1 + 2 n2)."
     h, seen = code // V, counts > 0
     total = torch.zeros(num_contexts, dtype=torch.float64).index_add_(0, h, counts.double())
-    types = torch.zeros(num_contexts, dtype=torch.float64).index_add_(0, h[seen], torch.ones(int(seen.sum()), dtype=torch.float64))
+    types = torch.zeros(num_contexts, dtype=torch.float64).index_add_(
+        0, h[seen], torch.ones(int(seen.sum()), dtype=torch.float64))
     n1, n2 = int((counts == 1).sum()), int((counts == 2).sum())
     return total, types, (n1 / (n1 + 2 * n2) if n1 else 0.5)
 
@@ -44,55 +48,75 @@ def _lookup(code, x):
 NGRAM_METHODS = ('kn', 'absolute')
 
 class CharNGram:
-    "Character n-gram models of every order 1..max_n, interpolated Kneser-Ney or absolute discounting, over a `Vocab`'s tokens."
+    "Character n-gram models of orders 1..max_n (interpolated Kneser-Ney or absolute discounting) over a `Vocab`."
     def __init__(self,
                  text: str,  # the training text; every character must be in `vocab`
                  vocab: Vocab,  # a character vocabulary: the outcomes the probabilities are spread over
                  max_n: int = 7,  # the highest order (context of max_n - 1 characters)
-                 method: str = 'kn',  # 'kn': interpolated Kneser-Ney; 'absolute': interpolated absolute discounting
+                 method: str = 'kn',  # interpolated 'kn' (Kneser-Ney) or 'absolute' (absolute discounting)
                 ):
-        if method not in NGRAM_METHODS: raise ValueError(f'method={method!r} is not supported: use one of {NGRAM_METHODS}')
+        if method not in NGRAM_METHODS:
+            raise ValueError(f'method={method!r} is not supported: use one of {NGRAM_METHODS}')
         check_int('max_n', max_n)
-        if token_level(vocab) != 'char': raise ValueError('CharNGram needs a character vocabulary; this one holds words')
-        if len(text) < max_n: raise ValueError(f'the training text has {len(text)} characters, fewer than max_n={max_n}')
+        if token_level(vocab) != 'char':
+            raise ValueError('CharNGram needs a character vocabulary; this one holds words')
+        if len(text) < max_n:
+            raise ValueError(f'the training text has {len(text)} characters, '
+                             f'fewer than max_n={max_n}')
         unknown = sorted(set(text) - set(vocab.token_to_idx))
-        if unknown: raise ValueError(f'the training text has characters outside the vocabulary: {unknown[:10]}; build the vocabulary from this text')
+        if unknown:
+            raise ValueError('the training text has characters outside the vocabulary: '
+                             f'{unknown[:10]}; build the vocabulary from this text')
         self.vocab, self.max_n, self.method = vocab, max_n, method
         self.codes, raw, cont = _ngram_tables(self._ids(text), max_n, len(vocab))
         self._set_tables(raw, cont)
 
     def _set_tables(self, raw, cont):
-        "The count tables of every order from the codes and the raw and continuation counts: counts, context totals, types, discount."
-        V, contexts = len(self.vocab), [1] + [len(c) for c in self.codes]  # order k's contexts are the distinct (k-1)-grams
-        self.tables = {('raw', k): (raw[k - 1].double(), *_context_stats(self.codes[k - 1], raw[k - 1], V, contexts[k - 1]))
+        "Each order's tables from the codes, raw and continuation counts: counts, context totals, types, discount."
+        # order k's contexts are the distinct (k-1)-grams
+        V, contexts = len(self.vocab), [1] + [len(c) for c in self.codes]
+        self.tables = {('raw', k): (raw[k - 1].double(),
+                                    *_context_stats(self.codes[k - 1], raw[k - 1], V,
+                                                    contexts[k - 1]))
                        for k in range(1, self.max_n + 1)}
-        self.tables.update({('cont', k): (cont[k - 1].double(), *_context_stats(self.codes[k - 1], cont[k - 1], V, contexts[k - 1]))
+        self.tables.update({('cont', k): (cont[k - 1].double(),
+                                          *_context_stats(self.codes[k - 1], cont[k - 1], V,
+                                                          contexts[k - 1]))
                             for k in range(1, self.max_n)})
 
     def _ids(self, text):
         "The index of every character of `text` in the vocabulary, -1 for a character outside it."
-        points = torch.frombuffer(bytearray(text.encode('utf-32-le', 'surrogatepass')), dtype=torch.int32).long() if text else torch.zeros(0, dtype=torch.long)
-        chars = {ord(tok): i for tok, i in self.vocab.token_to_idx.items() if len(tok) == 1}  # '<unk>' is no character
+        points = (torch.frombuffer(bytearray(text.encode('utf-32-le', 'surrogatepass')),
+                                   dtype=torch.int32).long()
+                  if text else torch.zeros(0, dtype=torch.long))
+        # '<unk>' is no character
+        chars = {ord(tok): i for tok, i in self.vocab.token_to_idx.items() if len(tok) == 1}
         index = torch.full((max(chars, default=0) + 1,), -1, dtype=torch.long)
         index[list(chars)] = torch.tensor(list(chars.values()), dtype=torch.long)
         return torch.where(points < len(index), index[points.clamp(max=len(index) - 1)], -1)
 
     def _check_n(self, n):
         n = self.max_n if n is None else n
-        if check_int('n', n) > self.max_n: raise ValueError(f'n={n!r} must be an int from 1 to max_n={self.max_n}')
+        if check_int('n', n) > self.max_n:
+            raise ValueError(f'n={n!r} must be an int from 1 to max_n={self.max_n}')
         return n
 
     def _probs(self, ids, n):
-        "P(ids[t] | the up to n - 1 ids before it) for every position t of `ids` (-1: a character outside the vocabulary)."
+        "P(ids[t] | up to n - 1 ids before it) for every position t of `ids` (-1: a character outside the vocabulary)."
         V, T = len(self.vocab), len(ids)
         p = torch.full((T,), 1 / V, dtype=torch.float64)  # order 0: uniform
-        at = torch.zeros(T, dtype=torch.long)  # rank of the (k-1)-gram starting at each position, -1 if unseen; the empty one: 0
-        for k in range(1, min(n, T) + 1):  # order k scores the positions t >= k - 1, whose k-gram starts at t - k + 1
-            kind = 'raw' if k == n or self.method == 'absolute' else 'cont'  # Kneser-Ney: continuation counts below the top
+        # rank of the (k-1)-gram starting at each position, -1 if unseen; the empty one: 0
+        at = torch.zeros(T, dtype=torch.long)
+        # order k scores the positions t >= k - 1, whose k-gram starts at t - k + 1
+        for k in range(1, min(n, T) + 1):
+            # Kneser-Ney: continuation counts below the top
+            kind = 'raw' if k == n or self.method == 'absolute' else 'cont'
             counts, total, types, D = self.tables[kind, k]
             h, w = at[:T - k + 1], ids[k - 1:]
-            at = torch.where((h >= 0) & (w >= 0), _lookup(self.codes[k - 1], h * V + w), -1)  # rank of hw
-            c, t_h, n_h = counts[at.clamp(min=0)] * (at >= 0), total[h.clamp(min=0)] * (h >= 0), types[h.clamp(min=0)]
+            # rank of hw
+            at = torch.where((h >= 0) & (w >= 0), _lookup(self.codes[k - 1], h * V + w), -1)
+            c, t_h, n_h = (counts[at.clamp(min=0)] * (at >= 0), total[h.clamp(min=0)] * (h >= 0),
+                           types[h.clamp(min=0)])
             q = p[k - 1:]  # an unseen context (total 0) hands over to the lower order entirely
             p[k - 1:] = torch.where(t_h > 0, (c - D).clamp(min=0) / t_h + D * n_h / t_h * q, q)
         return p
@@ -104,29 +128,37 @@ class CharNGram:
             ) -> float:
         "P(char | context) under the order-n model."
         n = self._check_n(n)
-        ids = torch.cat([self._ids(context[max(0, len(context) - n + 1):]), torch.tensor([self.vocab.token_to_idx.get(char, -1)])])
+        ids = torch.cat([self._ids(context[max(0, len(context) - n + 1):]),
+                         torch.tensor([self.vocab.token_to_idx.get(char, -1)])])
         return float(self._probs(ids, n)[-1])
 
     def evaluate(self,
-                 text: str,  # held-out text, scored from its second character on, as `evaluate` scores a network
+                 text: str,  # held-out text, scored from its 2nd character on, as `evaluate` scores a network
                  n: int | None = None,  # the order; None: max_n
                 ) -> EvalResult:
         "Bits per character of the order-n model on `text`; characters outside the vocabulary are counted, not scored."
         n, ids = self._check_n(n), self._ids(text)
         scored = ids[1:] >= 0
-        if not scored.any(): raise ValueError('the text has no character after the first in the vocabulary: nothing to score')
+        if not scored.any():
+            raise ValueError('the text has no character after the first in the vocabulary: '
+                             'nothing to score')
         nll = float(-self._probs(ids, n)[1:][scored].log().sum())
         oov = sorted(set(text) - set(self.vocab.token_to_idx))
-        return EvalResult(nll / int(scored.sum()), int(scored.sum()), int((ids < 0).sum()), oov, 'char')
+        return EvalResult(nll / int(scored.sum()), int(scored.sum()), int((ids < 0).sum()),
+                          oov, 'char')
 
 # %% ../nbs/04b_baselines.ipynb #c04b6b02
 def _check_ids(ids, V):
-    "Token ids as a long (batch, T) tensor on the CPU, and whether they came as one sequence; -1 allowed (no character)."
-    if not isinstance(ids, torch.Tensor) or ids.dtype.is_floating_point or ids.dtype in (torch.bool, torch.complex64, torch.complex128):
-        raise TypeError(f'ids must be an integer tensor of token ids, got {type(ids).__name__}' + (f' of dtype {ids.dtype}' if isinstance(ids, torch.Tensor) else ''))
-    if ids.dim() not in (1, 2): raise ValueError(f'ids must have shape (T,) or (batch, T), got {tuple(ids.shape)}')
+    "Token ids as a long (batch, T) CPU tensor, and whether they came as one sequence; -1 allowed (no character)."
+    if (not isinstance(ids, torch.Tensor) or ids.dtype.is_floating_point
+            or ids.dtype in (torch.bool, torch.complex64, torch.complex128)):
+        raise TypeError(f'ids must be an integer tensor of token ids, got {type(ids).__name__}'
+                        + (f' of dtype {ids.dtype}' if isinstance(ids, torch.Tensor) else ''))
+    if ids.dim() not in (1, 2):
+        raise ValueError(f'ids must have shape (T,) or (batch, T), got {tuple(ids.shape)}')
     if ids.numel() and (int(ids.min()) < -1 or int(ids.max()) >= V):
-        raise ValueError(f'ids must lie in -1..{V - 1} (-1: no character), got ids from {int(ids.min())} to {int(ids.max())}')
+        raise ValueError(f'ids must lie in -1..{V - 1} (-1: no character), '
+                         f'got ids from {int(ids.min())} to {int(ids.max())}')
     return (ids[None] if ids.dim() == 1 else ids).long().cpu(), ids.dim() == 1
 
 @patch
@@ -134,24 +166,32 @@ def _dists(self: CharNGram, ids, n):
     "P(w | the up to n - 1 ids ending at t) for every w and position t of the rows of `ids` (batch, T): (batch, T, V)."
     V, (B, T) = len(self.vocab), ids.shape
     p, w = torch.full((B, T, V), 1 / V, dtype=torch.float64), torch.arange(V)  # order 0: uniform
-    h = torch.zeros(B, T, dtype=torch.long)  # rank of the context of order k (the k - 1 ids ending at t), -1 if unseen
+    # rank of the context of order k (the k - 1 ids ending at t), -1 if unseen
+    h = torch.zeros(B, T, dtype=torch.long)
     for k in range(1, n + 1):
         if k > 1:  # the context of order k: the one of order k - 1 ending at t - 1, then ids[t]
-            before = torch.cat([torch.full((B, 1), 0 if k == 2 else -1), h[:, :-1]], dim=1)  # order 2's is one id: the empty one before
-            h = torch.where((before >= 0) & (ids >= 0), _lookup(self.codes[k - 2], before * V + ids), -1)
-        counts, total, types, D = self.tables['raw' if k == n or self.method == 'absolute' else 'cont', k]
-        at = torch.where(h[..., None] >= 0, _lookup(self.codes[k - 1], h.clamp(min=0)[..., None] * V + w), -1)  # rank of hw: (B, T, V)
+            # order 2's is one id: the empty one before
+            before = torch.cat([torch.full((B, 1), 0 if k == 2 else -1), h[:, :-1]], dim=1)
+            h = torch.where((before >= 0) & (ids >= 0),
+                            _lookup(self.codes[k - 2], before * V + ids), -1)
+        counts, total, types, D = self.tables['raw' if k == n or self.method == 'absolute'
+                                              else 'cont', k]
+        # rank of hw: (B, T, V)
+        at = torch.where(h[..., None] >= 0,
+                         _lookup(self.codes[k - 1], h.clamp(min=0)[..., None] * V + w), -1)
         c = counts[at.clamp(min=0)] * (at >= 0)
-        t_h, n_h = (total[h.clamp(min=0)] * (h >= 0))[..., None], types[h.clamp(min=0)][..., None]  # (B, T, 1)
-        p = torch.where(t_h > 0, (c - D).clamp(min=0) / t_h + D * n_h / t_h * p, p)  # an unseen context keeps the lower order
+        t_h, n_h = ((total[h.clamp(min=0)] * (h >= 0))[..., None],
+                    types[h.clamp(min=0)][..., None])  # (B, T, 1)
+        # an unseen context keeps the lower order
+        p = torch.where(t_h > 0, (c - D).clamp(min=0) / t_h + D * n_h / t_h * p, p)
     return p
 
 @patch
 def next_probs(self: CharNGram,
-               ids: torch.Tensor,  # (T,) or (batch, T) token ids of this model's vocabulary; -1: no character (a start)
+               ids: torch.Tensor,  # (T,) or (batch, T) ids of this vocabulary; -1: no character (a start)
                n: int | None = None,  # the order; None: max_n
               ) -> torch.Tensor:
-    "The distribution of the next token after every position, P(w | the up to n - 1 ids ending at t): (T, V), or (batch, T, V), float64."
+    "Next-token distribution at every t, P(w | up to n - 1 ids ending at t): (T, V) or (batch, T, V), float64."
     n = self._check_n(n)
     rows, single = _check_ids(ids, len(self.vocab))
     p = self._dists(rows, n)  # (batch, T, V)
@@ -162,10 +202,11 @@ def token_probs(self: CharNGram,
                 ids: torch.Tensor,  # (T,) token ids of this model's vocabulary; -1: a character outside it
                 n: int | None = None,  # the order; None: max_n
                ) -> torch.Tensor:
-    "P(ids[t] | the up to n - 1 ids before it) for every position t: (T,) float64, what `evaluate` scores (the first is a unigram's)."
+    "P(ids[t] | up to n - 1 ids before it) for every t: (T,) float64, what `evaluate` scores (the first: a unigram's)."
     n = self._check_n(n)
     rows, single = _check_ids(ids, len(self.vocab))
-    if not single: raise ValueError(f'ids must have shape (T,): one sequence, got {tuple(ids.shape)}')
+    if not single:
+        raise ValueError(f'ids must have shape (T,): one sequence, got {tuple(ids.shape)}')
     return self._probs(rows[0], n)
 
 # %% ../nbs/04b_baselines.ipynb #c04b6b03
@@ -177,7 +218,7 @@ def _compact(t):
 def state_dict(self: CharNGram,
                n: int | None = None,  # keep the orders 1..n only; None: all, up to max_n
               ) -> dict:
-    "The model's counts as str, ints and integer tensors, read back by `torch.load(weights_only=True)`; `CharNGram.from_state` rebuilds it."
+    "Counts as str, ints, int tensors, read by `torch.load(weights_only=True)`; `CharNGram.from_state` rebuilds it."
     n = self._check_n(n)
     return {'tokens': list(self.vocab.idx_to_token), 'max_n': n, 'method': self.method,
             'codes': [_compact(c) for c in self.codes[:n]],
@@ -185,37 +226,49 @@ def state_dict(self: CharNGram,
             'cont': [_compact(self.tables['cont', k][0].long()) for k in range(1, n)]}
 
 def _check_state(state: dict):
-    "Raise ValueError, naming the field, unless `state` is what `state_dict` writes; every index it holds must be in range."
-    bad = lambda what: ValueError(f'the n-gram state is damaged: {what}; use what CharNGram.state_dict returns')
-    if not isinstance(state, dict): raise TypeError(f'state must be a dict from CharNGram.state_dict, got {type(state).__name__}')
+    "Raise ValueError naming the field unless `state` is what `state_dict` writes, with every index in range."
+    bad = lambda what: ValueError(f'the n-gram state is damaged: {what}; '
+                                  'use what CharNGram.state_dict returns')
+    if not isinstance(state, dict):
+        raise TypeError('state must be a dict from CharNGram.state_dict, '
+                        f'got {type(state).__name__}')
     missing = [k for k in ('tokens', 'max_n', 'method', 'codes', 'raw', 'cont') if k not in state]
     if missing: raise bad(f'it has no {missing}')
     tokens, n = state['tokens'], state['max_n']
-    if not (isinstance(tokens, list) and tokens[:1] == ['<unk>'] and all(isinstance(t, str) for t in tokens) and len(set(tokens)) == len(tokens)):
+    if not (isinstance(tokens, list) and tokens[:1] == ['<unk>']
+            and all(isinstance(t, str) for t in tokens) and len(set(tokens)) == len(tokens)):
         raise bad("its tokens are not a list of distinct str starting with '<unk>'")
-    if not (isinstance(n, int) and not isinstance(n, bool) and n >= 1): raise bad(f'its max_n is {n!r}, not an int >= 1')
-    if state['method'] not in NGRAM_METHODS: raise bad(f"its method is {state['method']!r}, not one of {NGRAM_METHODS}")
+    if not (isinstance(n, int) and not isinstance(n, bool) and n >= 1):
+        raise bad(f'its max_n is {n!r}, not an int >= 1')
+    if state['method'] not in NGRAM_METHODS:
+        raise bad(f"its method is {state['method']!r}, not one of {NGRAM_METHODS}")
     V, sizes = len(tokens), {'codes': n, 'raw': n, 'cont': n - 1}
     for key, size in sizes.items():
         ts = state[key]
-        if not (isinstance(ts, list) and len(ts) == size and all(torch.is_tensor(t) and t.dim() == 1 and not t.is_floating_point() for t in ts)):
+        if not (isinstance(ts, list) and len(ts) == size
+                and all(torch.is_tensor(t) and t.dim() == 1 and not t.is_floating_point()
+                        for t in ts)):
             raise bad(f'its {key} is not a list of {size} one-dimensional integer tensors')
     for k, code in enumerate(state['codes'], 1):
         contexts = 1 if k == 1 else len(state['codes'][k - 2])
-        if len(code) and (int(code[0]) < 0 or int(code[-1]) >= contexts * V or not bool((code[1:] > code[:-1]).all())):
+        if len(code) and (int(code[0]) < 0 or int(code[-1]) >= contexts * V
+                          or not bool((code[1:] > code[:-1]).all())):
             raise bad(f'its codes[{k - 1}] are not increasing codes in 0..{contexts * V - 1}')
         for key in ('raw', 'cont')[:2 if k < n else 1]:
-            if len(state[key][k - 1]) != len(code) or (len(code) and int(state[key][k - 1].min()) < 0):
-                raise bad(f'its {key}[{k - 1}] does not hold one count >= 0 for each of the {len(code)} codes of order {k}')
+            if (len(state[key][k - 1]) != len(code)
+                    or (len(code) and int(state[key][k - 1].min()) < 0)):
+                raise bad(f'its {key}[{k - 1}] does not hold one count >= 0 '
+                          f'for each of the {len(code)} codes of order {k}')
 
 @patch(cls_method=True)
 def from_state(cls: CharNGram,
-               state: dict,  # from `CharNGram.state_dict`, in memory or read back by torch.load(weights_only=True)
+               state: dict,  # from `CharNGram.state_dict`, in memory or via torch.load(weights_only=True)
               ) -> CharNGram:
     "The model that `state_dict` described, rebuilt from its counts alone (no training text): the same probabilities."
     _check_state(state)
     model = cls.__new__(cls)
-    model.vocab = Vocab(reserved_tokens=state['tokens'][1:])  # '<unk>' first, then the tokens in their order
+    # '<unk>' first, then the tokens in their order
+    model.vocab = Vocab(reserved_tokens=state['tokens'][1:])
     model.max_n, model.method = state['max_n'], state['method']
     model.codes = [c.long() for c in state['codes']]
     model._set_tables([c.long() for c in state['raw']], [c.long() for c in state['cont']])
@@ -227,28 +280,32 @@ def smoothed(self: CharNGram,
              method: str,  # 'kn' or 'absolute'
             ) -> CharNGram:
     "The same counts under another smoothing method: a copy that shares the count tables (nothing is counted again)."
-    if method not in NGRAM_METHODS: raise ValueError(f'method={method!r} is not supported: use one of {NGRAM_METHODS}')
+    if method not in NGRAM_METHODS:
+        raise ValueError(f'method={method!r} is not supported: use one of {NGRAM_METHODS}')
     model = copy.copy(self)
     model.method = method
     return model
 
-def baseline_bits(train_text: str | CharNGram,  # the text the baselines are counted on, or a CharNGram already counted on it
+def baseline_bits(train_text: str | CharNGram,  # the training text, or a CharNGram already counted on it
                   val_text: str,  # the held-out text they are scored on
                   vocab: Vocab | None = None,  # the character vocabulary; None: built from `train_text`
                   max_n: int = 7,  # n-gram orders 1..max_n
                   methods: tuple = NGRAM_METHODS,  # smoothing methods to compare
                  ) -> dict[str, float]:
-    "Held-out bits per character of the uniform, unigram and n-gram baselines (name -> bits), all counted on `train_text`."
+    "Held-out bits per character of the uniform, unigram and n-gram baselines (name -> bits), counted on `train_text`."
     counted = train_text if isinstance(train_text, CharNGram) else None
     if counted is not None:
-        if vocab is not None and vocab.idx_to_token != counted.vocab.idx_to_token: raise ValueError('vocab is not the vocabulary the CharNGram was counted over')
-        if check_int('max_n', max_n) > counted.max_n: raise ValueError(f'max_n={max_n} is more than the CharNGram counted ({counted.max_n})')
+        if vocab is not None and vocab.idx_to_token != counted.vocab.idx_to_token:
+            raise ValueError('vocab is not the vocabulary the CharNGram was counted over')
+        if check_int('max_n', max_n) > counted.max_n:
+            raise ValueError(f'max_n={max_n} is more than the CharNGram counted ({counted.max_n})')
         vocab = counted.vocab
     vocab = vocab if vocab is not None else Vocab(list(train_text))
     out = {'uniform': math.log2(len(vocab))}
     for method in methods:
-        model = counted.smoothed(method) if counted is not None else CharNGram(train_text, vocab, max_n, method)
+        model = (counted.smoothed(method) if counted is not None
+                 else CharNGram(train_text, vocab, max_n, method))
         if 'unigram' not in out: out['unigram'] = model.evaluate(val_text, 1).bits_per_char
-        out.update({f'{method} n={n}': model.evaluate(val_text, n).bits_per_char for n in range(2, max_n + 1)})
+        out.update({f'{method} n={n}': model.evaluate(val_text, n).bits_per_char
+                    for n in range(2, max_n + 1)})
     return out
-

@@ -26,8 +26,10 @@ def register_model(kind: str,  # the name stored in checkpoints, e.g. 'rnn_fast'
                    builder,  # builder(**model_kwargs, device=device) -> a model keeping the contract
                   ):
     "Register `builder` under `kind`, so that `build_model` and `load_model` can make models of that kind."
-    if not isinstance(kind, str) or not kind: raise TypeError(f'kind must be a non-empty str, got {kind!r}')
-    if not callable(builder): raise TypeError(f'builder must be callable, got {type(builder).__name__}')
+    if not isinstance(kind, str) or not kind:
+        raise TypeError(f'kind must be a non-empty str, got {kind!r}')
+    if not callable(builder):
+        raise TypeError(f'builder must be callable, got {type(builder).__name__}')
     _BUILDERS[kind] = builder
 
 def registered_models() -> list[str]:
@@ -40,23 +42,28 @@ def _memory_bytes() -> int | None:
     except (AttributeError, ValueError, OSError): return None
 
 def _check_size(kind: str, model_kwargs: dict):
-    "Count the parameters on torch's 'meta' device (shapes only, no memory) and refuse a model whose float32 weights exceed memory."
+    "Count parameters on the 'meta' device (shapes, no memory); refuse a model whose float32 weights exceed memory."
     try:
-        with torch.device('meta'): n = sum(p.numel() for p in model_parameters(_BUILDERS[kind](**model_kwargs, device='meta')))
+        with torch.device('meta'):
+            n = sum(p.numel()
+                    for p in model_parameters(_BUILDERS[kind](**model_kwargs, device='meta')))
     except RuntimeError: n = math.inf  # sizes so large that torch's own arithmetic overflows
     need, have = 4 * n, _memory_bytes()
     if have is not None and need > have:
-        size = 'more parameters than torch can size' if n == math.inf else f'{n:.3g} parameters, {need / 2**30:,.0f} GiB of float32 weights'
-        raise ValueError(f'a {kind!r} model built with {model_kwargs} has {size} before any training, and this machine has '
+        size = ('more parameters than torch can size' if n == math.inf
+                else f'{n:.3g} parameters, {need / 2**30:,.0f} GiB of float32 weights')
+        raise ValueError(f'a {kind!r} model built with {model_kwargs} has {size} '
+                         'before any training, and this machine has '
                          f'{have / 2**30:,.0f} GiB of memory: make it smaller (e.g. num_hiddens)')
 
 def build_model(kind: str,  # a registered kind
                 device: str | torch.device = 'cpu',  # where the parameters are created
                 **model_kwargs,  # the builder's arguments, e.g. vocab_size=28, num_hiddens=512
                ):
-    "A new model of kind `kind`, built by its registered builder; refused, before anything is allocated, if its weights cannot fit."
+    "A new model of kind `kind`, built by its registered builder; refused before allocating if its weights cannot fit."
     if kind not in _BUILDERS:
-        raise ValueError(f'model_kind={kind!r} is not registered: the registered kinds are {registered_models()}; '
+        raise ValueError(f'model_kind={kind!r} is not registered: '
+                         f'the registered kinds are {registered_models()}; '
                          'import the module that registers it (e.g. rnn_nb.concise) before loading')
     _check_size(kind, model_kwargs)
     return _BUILDERS[kind](**model_kwargs, device=device)
@@ -66,7 +73,8 @@ def _rnn_scratch(vocab_size, num_hiddens, device='cpu'):
     return RNNModelScratch(vocab_size, num_hiddens, device)
 
 def _rnn_lm_scratch(vocab_size, num_hiddens, nonlinearity='tanh', device='cpu'):
-    return as_lm(RNNLMScratch(RNNScratch(vocab_size, num_hiddens, nonlinearity=nonlinearity), vocab_size)).to(device)
+    return as_lm(RNNLMScratch(RNNScratch(vocab_size, num_hiddens, nonlinearity=nonlinearity),
+                              vocab_size)).to(device)
 
 def _rnn_fast(vocab_size, num_hiddens, nonlinearity='tanh', precision='fp32', device='cpu'):
     return RNNModelFast(vocab_size, num_hiddens, device, nonlinearity, precision)
@@ -76,45 +84,54 @@ register_model('rnn_lm_scratch', _rnn_lm_scratch)
 register_model('rnn_fast', _rnn_fast)
 
 # %% ../nbs/04a_checkpoints.ipynb #1b282b30
-def vocab_from_tokens(tokens: list[str],  # every token in index order, '<unk>' first, e.g. `vocab.idx_to_token`
+def vocab_from_tokens(tokens: list[str],  # every token by index, '<unk>' first, e.g. `vocab.idx_to_token`
                      ) -> Vocab:
     "A `Vocab` holding exactly `tokens` at their indices."
     if not isinstance(tokens, (list, tuple)) or not all(isinstance(tok, str) for tok in tokens):
         raise TypeError(f'tokens must be a list of str, got {type(tokens).__name__}')
-    if not tokens or tokens[0] != '<unk>': raise ValueError(f"tokens must start with '<unk>' (index 0), got {list(tokens[:3])}")
+    if not tokens or tokens[0] != '<unk>':
+        raise ValueError(f"tokens must start with '<unk>' (index 0), got {list(tokens[:3])}")
     if len(set(tokens)) != len(tokens):
-        raise ValueError(f'tokens must be distinct; repeated: {sorted(t for t, c in collections.Counter(tokens).items() if c > 1)}')
+        raise ValueError('tokens must be distinct; repeated: '
+                         f'{sorted(t for t, c in collections.Counter(tokens).items() if c > 1)}')
     return Vocab(reserved_tokens=list(tokens[1:]))
 
 # %% ../nbs/04a_checkpoints.ipynb #bf03cbc6
 FORMAT_VERSION = 1
 
 def _check_plain(value, where='config', tensors=False):
-    "Raise TypeError unless `value` holds only what `torch.load(weights_only=True)` reads back: numbers, str, None, lists, tuples, dicts (and tensors if asked)."
-    # type(...) in, not isinstance: a subclass (an IntEnum, numpy's float64, a dict subclass) is pickled as its own class,
-    # which weights_only loading refuses
-    if value is None or type(value) in (bool, int, float, str) or (tensors and torch.is_tensor(value)): return
+    "Raise TypeError unless `value` is made of numbers, str, None, lists, tuples, dicts (and tensors if asked)."
+    # type(...) in, not isinstance: a subclass (an IntEnum, numpy's float64, a dict subclass)
+    # is pickled as its own class, which weights_only loading refuses
+    if (value is None or type(value) in (bool, int, float, str)
+            or (tensors and torch.is_tensor(value))):
+        return
     if type(value) in (list, tuple):
         for i, v in enumerate(value): _check_plain(v, f'{where}[{i}]', tensors)
     elif type(value) is dict:
         for k, v in value.items():
-            if not isinstance(k, (str, int)): raise TypeError(f'{where} has a key of type {type(k).__name__}: use str keys')
+            if not isinstance(k, (str, int)):
+                raise TypeError(f'{where} has a key of type {type(k).__name__}: use str keys')
             _check_plain(v, f'{where}[{k!r}]', tensors)
     else:
-        what = 'numbers, str, None, lists, dicts and tensors' if tensors else 'numbers, str, None, lists and dicts'
-        raise TypeError(f'{where} is a {type(value).__name__}: a checkpoint holds only {what} (e.g. str(path))')
+        what = ('numbers, str, None, lists, dicts and tensors' if tensors
+                else 'numbers, str, None, lists and dicts')
+        raise TypeError(f'{where} is a {type(value).__name__}: '
+                        f'a checkpoint holds only {what} (e.g. str(path))')
 
 def model_tensors(net,  # an nn.Module, or a functional model with a `params` list (chapter 01)
                  ) -> dict:
     "The model's tensors by name, sharing storage with it: an nn.Module's state_dict, or the params as '0', '1', ..."
     if isinstance(net, nn.Module): return net.state_dict()
     if hasattr(net, 'params'): return {str(i): p for i, p in enumerate(net.params)}
-    raise TypeError(f'net must be an nn.Module or a model with a `params` list, got {type(net).__name__}')
+    raise TypeError(f'net must be an nn.Module or a model with a `params` list, '
+                    f'got {type(net).__name__}')
 
 def _model_tensors(net) -> dict:
-    "What a checkpoint stores of the model, on the CPU: {'state_dict': ...} for a module, {'params': [...]} for a functional model."
+    "What a checkpoint keeps of the model, on CPU: {'state_dict': ...} (a module) or {'params': [...]} (functional)."
     tensors = {k: v.detach().cpu() for k, v in model_tensors(net).items()}
-    return {'state_dict': tensors} if isinstance(net, nn.Module) else {'params': list(tensors.values())}
+    return ({'state_dict': tensors} if isinstance(net, nn.Module)
+            else {'params': list(tensors.values())})
 
 def rng_states() -> dict:
     "The random number generators' states (torch, Python, and CUDA where there is one), as a checkpoint stores them."
@@ -124,10 +141,12 @@ def rng_states() -> dict:
 
 def set_rng_states(states: dict,  # from `rng_states`, in memory or read back from a checkpoint
                   ):
-    "Put the generators back to `states`; CUDA's only where this machine has the same number of GPUs as the one that saved them."
+    "Put the generators back to `states`; CUDA's only where this machine has as many GPUs as the one that saved them."
     torch.set_rng_state(states['torch'])
-    random.setstate(tuple(tuple(x) if isinstance(x, list) else x for x in states['python']))  # a file gives lists back
-    if 'cuda' in states and torch.cuda.is_available() and len(states['cuda']) == torch.cuda.device_count():
+    # a file gives lists back
+    random.setstate(tuple(tuple(x) if isinstance(x, list) else x for x in states['python']))
+    if ('cuda' in states and torch.cuda.is_available()
+            and len(states['cuda']) == torch.cuda.device_count()):
         torch.cuda.set_rng_state_all(states['cuda'])
 
 # %% ../nbs/04a_checkpoints.ipynb #0987fae7
@@ -140,7 +159,7 @@ def _fsync_dir(directory):
     finally: os.close(fd)
 
 def _file_mode(path: Path) -> int:
-    "The mode a new file at `path` should get: the replaced file's, else what the umask leaves of 0o666 (as `open` gives)."
+    "The mode a new file at `path` should get: the replaced file's, else what the umask leaves of 0o666 (as `open`)."
     try: return stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError: pass
     umask = os.umask(0); os.umask(umask)  # reading the umask means setting it: put it straight back
@@ -152,18 +171,19 @@ def _write_error(code: int | None, message: str) -> OSError:
     return e
 
 def _os_error(e: BaseException) -> OSError | None:
-    "The OSError behind `e`, if any: torch's zip writer reports a failed write (a full disk) as a RuntimeError raised from it."
+    "The OSError behind `e`, if any: torch's zip writer reports a failed write (full disk) as a RuntimeError from it."
     while e is not None and not isinstance(e, OSError): e = e.__cause__ or e.__context__
     return e
 
 def atomic_write(path: str | Path,  # the file to write or replace; its directory must exist
-                 write,  # called with a binary file object, open on a temp file in the same directory
+                 write,  # called with a binary file object open on a temp file in the same directory
                 ):
-    "Write a file so that `path` always holds its old content or the complete new one: temp file, flush, fsync, os.replace."
+    "Write so that `path` always holds its old content or the complete new one: temp file, flush, fsync, os.replace."
     path = Path(path)
     mode = _file_mode(path)
     try: fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
-    except OSError as e: raise _write_error(e.errno, f'cannot write {str(path)!r}: {e.strerror}') from None
+    except OSError as e:
+        raise _write_error(e.errno, f'cannot write {str(path)!r}: {e.strerror}') from None
     try:
         os.chmod(tmp, mode)  # mkstemp makes 0o600 whatever the umask
         with os.fdopen(fd, 'wb') as f:
@@ -174,11 +194,13 @@ def atomic_write(path: str | Path,  # the file to write or replace; its director
         with contextlib.suppress(OSError): os.unlink(tmp)
         if (err := _os_error(e)) is None: raise
         kept = 'the previous file is unchanged' if path.exists() else 'nothing was written'
-        raise _write_error(err.errno, f'cannot write {str(path)!r}: {err.strerror or err}; {kept}') from None
+        raise _write_error(err.errno,
+                           f'cannot write {str(path)!r}: {err.strerror or err}; {kept}') from None
     _fsync_dir(path.parent)
 
 # %% ../nbs/04a_checkpoints.ipynb #08e06c0c
-STOP_SIGNALS = tuple(getattr(signal, n) for n in ('SIGINT', 'SIGTERM', 'SIGHUP') if hasattr(signal, n))
+STOP_SIGNALS = tuple(getattr(signal, n) for n in ('SIGINT', 'SIGTERM', 'SIGHUP')
+                     if hasattr(signal, n))
 
 @contextlib.contextmanager
 def _held_signals():
@@ -189,64 +211,93 @@ def _held_signals():
     try: yield
     finally:
         for s, handler in old.items(): signal.signal(s, handler)
-        for s in dict.fromkeys(held): signal.raise_signal(s)  # now, to the handlers that were there before
+        # now, to the handlers that were there before
+        for s in dict.fromkeys(held): signal.raise_signal(s)
 
 def save_checkpoint(path: str | Path,  # the checkpoint file; its directory must exist
                     net,  # the model: an nn.Module or a functional model with `params`
                     vocab: Vocab,  # its vocabulary
-                    config: dict,  # plain values: 'model_kind', 'model_kwargs', and e.g. 'clean', 'data', 'lr'
-                    optimizer: torch.optim.Optimizer | None = None,  # its state is saved to resume training
+                    config: dict,  # plain values: 'model_kind', 'model_kwargs', e.g. 'clean', 'data', 'lr'
+                    optimizer: torch.optim.Optimizer | None = None,  # its state, to resume training
                     epoch: int | None = None,  # epochs completed
-                    extra: dict | None = None,  # more to keep beside the model (str keys; numbers, str, lists, dicts, tensors); None: nothing
+                    extra: dict | None = None,  # more to keep (str keys; plain values, tensors); None: nothing
                    ) -> Path:
-    "Write the model, vocabulary, config, optimizer state, epoch and RNG states (and `extra`) to `path`, atomically; stop signals wait."
+    "Save model, vocab, config, optimizer, epoch, RNG states (and `extra`) to `path`, atomically; stop signals wait."
     path = Path(path)
-    if not path.parent.is_dir(): raise FileNotFoundError(f'the directory of path={str(path)!r} does not exist: create it first')
-    if not isinstance(config, dict): raise TypeError(f'config must be a dict, got {type(config).__name__}')
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f'the directory of path={str(path)!r} does not exist: '
+                                'create it first')
+    if not isinstance(config, dict):
+        raise TypeError(f'config must be a dict, got {type(config).__name__}')
     if epoch is not None: check_int('epoch', epoch, 0)
     for key in ('model_kind', 'model_kwargs'):
-        if key not in config: raise ValueError(f"config has no {key!r}: it must name the model kind and the arguments to build it")
-    if config['model_kind'] not in _BUILDERS: build_model(config['model_kind'])  # raises: not registered, so never loadable
+        if key not in config:
+            raise ValueError(f"config has no {key!r}: "
+                             "it must name the model kind and the arguments to build it")
+    # raises: not registered, so never loadable
+    if config['model_kind'] not in _BUILDERS: build_model(config['model_kind'])
     _check_plain(config)
     if extra is not None:
-        if not isinstance(extra, dict): raise TypeError(f'extra must be a dict or None, got {type(extra).__name__}')
+        if not isinstance(extra, dict):
+            raise TypeError(f'extra must be a dict or None, got {type(extra).__name__}')
         _check_plain(extra, 'extra', tensors=True)
-    ckpt = {'format_version': FORMAT_VERSION, 'model_kind': config['model_kind'], 'model_kwargs': dict(config['model_kwargs']),
+    ckpt = {'format_version': FORMAT_VERSION, 'model_kind': config['model_kind'],
+            'model_kwargs': dict(config['model_kwargs']),
             **_model_tensors(net), 'config': config, 'epoch': epoch,
-            'vocab': {'tokens': list(vocab.idx_to_token), 'token': token_level(vocab), 'clean': config.get('clean')},
-            'optimizer': optimizer.state_dict() if optimizer is not None else None, 'rng': rng_states()}
-    if extra is not None: ckpt['extra'] = extra  # only when given: a file without it is what this version wrote before
-    with _held_signals(): atomic_write(path, lambda f: torch.save(ckpt, f))  # a Ctrl-C now comes after the write
+            'vocab': {'tokens': list(vocab.idx_to_token), 'token': token_level(vocab),
+                      'clean': config.get('clean')},
+            'optimizer': optimizer.state_dict() if optimizer is not None else None,
+            'rng': rng_states()}
+    # only when given: a file without it is what this version wrote before
+    if extra is not None: ckpt['extra'] = extra
+    # a Ctrl-C now comes after the write
+    with _held_signals(): atomic_write(path, lambda f: torch.save(ckpt, f))
     return path
 
 # %% ../nbs/04a_checkpoints.ipynb #c813b13e
-_REQUIRED = ('format_version', 'model_kind', 'model_kwargs', 'vocab', 'config', 'epoch', 'optimizer', 'rng')
+_REQUIRED = ('format_version', 'model_kind', 'model_kwargs', 'vocab', 'config', 'epoch',
+             'optimizer', 'rng')
 
-def _is(value, kind) -> bool: return isinstance(value, kind) and not (isinstance(value, bool) and kind in (int, float))
+def _is(value, kind) -> bool:
+    return isinstance(value, kind) and not (isinstance(value, bool) and kind in (int, float))
 
 _FIELDS = {'model_kind': str, 'model_kwargs': dict, 'config': dict, 'vocab': dict, 'rng': dict}
 
 def _check_schema(ckpt: dict, path: Path):
-    "Every field of a checkpoint has the type `save_checkpoint` writes, and the vocabulary fits the weights: else name the field."
-    bad = lambda field, what: ValueError(f'{str(path)!r} is a damaged checkpoint: its {field} {what}')
+    "Check each field has the type `save_checkpoint` writes and the vocabulary fits the weights; else name the field."
+    bad = lambda field, what: ValueError(f'{str(path)!r} is a damaged checkpoint: '
+                                         f'its {field} {what}')
     for key, kind in _FIELDS.items():
-        if not _is(ckpt[key], kind): raise bad(key, f'is a {type(ckpt[key]).__name__}, not a {kind.__name__}')
-    if ckpt['epoch'] is not None and not (_is(ckpt['epoch'], int) and ckpt['epoch'] >= 0): raise bad('epoch', f'is {ckpt["epoch"]!r}, not an int >= 0')
-    if ckpt['optimizer'] is not None and not _is(ckpt['optimizer'], dict): raise bad('optimizer', 'state is not a dict')
+        if not _is(ckpt[key], kind):
+            raise bad(key, f'is a {type(ckpt[key]).__name__}, not a {kind.__name__}')
+    if ckpt['epoch'] is not None and not (_is(ckpt['epoch'], int) and ckpt['epoch'] >= 0):
+        raise bad('epoch', f'is {ckpt["epoch"]!r}, not an int >= 0')
+    if ckpt['optimizer'] is not None and not _is(ckpt['optimizer'], dict):
+        raise bad('optimizer', 'state is not a dict')
     tokens = ckpt['vocab'].get('tokens')
-    if not (_is(tokens, list) and tokens and all(_is(t, str) for t in tokens) and len(set(tokens)) == len(tokens)):
+    if not (_is(tokens, list) and tokens and all(_is(t, str) for t in tokens)
+            and len(set(tokens)) == len(tokens)):
         raise bad("vocab['tokens']", 'is not a non-empty list of distinct str')
     size = ckpt['model_kwargs'].get('vocab_size')
     if size is not None and size != len(tokens):
-        raise bad('vocabulary', f'has {len(tokens)} tokens, but its model was built for vocab_size={size!r}')
-    tensors = ckpt['state_dict'] if 'state_dict' in ckpt else dict(enumerate(ckpt['params'])) if _is(ckpt['params'], list) else None
-    if not _is(tensors, dict) or not all(torch.is_tensor(t) for t in tensors.values()): raise bad('weights', 'are not a set of tensors')
-    nonfinite = [str(k) for k, t in tensors.items() if t.is_floating_point() and not torch.isfinite(t).all()]
-    if nonfinite: raise bad('weights', f'hold NaN or infinite values (in {nonfinite[:3]}): the run that wrote it diverged')
-    if not (torch.is_tensor(ckpt['rng'].get('torch')) and _is(ckpt['rng'].get('python'), (list, tuple))): raise bad('rng', 'states are malformed')
+        raise bad('vocabulary', f'has {len(tokens)} tokens, '
+                                f'but its model was built for vocab_size={size!r}')
+    tensors = (ckpt['state_dict'] if 'state_dict' in ckpt
+               else dict(enumerate(ckpt['params'])) if _is(ckpt['params'], list) else None)
+    if not _is(tensors, dict) or not all(torch.is_tensor(t) for t in tensors.values()):
+        raise bad('weights', 'are not a set of tensors')
+    nonfinite = [str(k) for k, t in tensors.items()
+                 if t.is_floating_point() and not torch.isfinite(t).all()]
+    if nonfinite:
+        raise bad('weights', f'hold NaN or infinite values (in {nonfinite[:3]}): '
+                             'the run that wrote it diverged')
+    if not (torch.is_tensor(ckpt['rng'].get('torch'))
+            and _is(ckpt['rng'].get('python'), (list, tuple))):
+        raise bad('rng', 'states are malformed')
     if ckpt.get('extra') is not None:  # optional: older files have none
         try:
-            if not _is(ckpt['extra'], dict): raise TypeError(f"extra is a {type(ckpt['extra']).__name__}, not a dict")
+            if not _is(ckpt['extra'], dict):
+                raise TypeError(f"extra is a {type(ckpt['extra']).__name__}, not a dict")
             _check_plain(ckpt['extra'], 'extra', tensors=True)
         except TypeError as e: raise bad('extra', f'is malformed: {e}') from None
 
@@ -255,28 +306,45 @@ def load_checkpoint(path: str | Path,  # a file written by `save_checkpoint`
     "The checkpoint at `path`, read safely (`weights_only=True`) and checked; clear errors otherwise."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f'checkpoint {str(path)!r} does not exist')
-    if path.is_dir(): raise IsADirectoryError(f'checkpoint {str(path)!r} is a directory: give the checkpoint file inside it')
-    if not path.is_file(): raise ValueError(f'checkpoint {str(path)!r} is not a regular file (a device or a pipe): give a checkpoint file')
-    data = path.read_bytes()  # errors of the file system (permissions) stay OSErrors; what follows only parses bytes
+    if path.is_dir():
+        raise IsADirectoryError(f'checkpoint {str(path)!r} is a directory: '
+                                'give the checkpoint file inside it')
+    if not path.is_file():
+        raise ValueError(f'checkpoint {str(path)!r} is not a regular file (a device or a pipe): '
+                         'give a checkpoint file')
+    # errors of the file system (permissions) stay OSErrors; what follows only parses bytes
+    data = path.read_bytes()
     try: ckpt = torch.load(io.BytesIO(data), map_location='cpu', weights_only=True)
-    except Exception as e:  # UnpicklingError, EOFError, RuntimeError, and for other damage IndexError, OSError...: all the file's fault
-        detail = f'{type(e).__name__}: {str(e).strip().splitlines()[0]}' if str(e).strip() else type(e).__name__
-        if not data.startswith((b'PK', b'\x80')):  # neither a zip archive (torch.save) nor a pickle (torch's legacy format)
-            detail = 'it is not a zip archive, which is what torch.save writes (a text or JSON file?)'
-        elif 'weights only load failed' in detail.lower():  # torch's own text goes on to explain how to load it unsafely: not ours to suggest
-            detail = 'refused: it holds Python objects whose unpickling could run code; load only files written by save_checkpoint'
-        raise ValueError(f'{str(path)!r} is not a readable checkpoint (truncated, corrupted, not a checkpoint, or holding objects '
+    # UnpicklingError, EOFError, RuntimeError, and for other damage IndexError, OSError...:
+    # all the file's fault
+    except Exception as e:
+        detail = (f'{type(e).__name__}: {str(e).strip().splitlines()[0]}' if str(e).strip()
+                  else type(e).__name__)
+        # neither a zip archive (torch.save) nor a pickle (torch's legacy format)
+        if not data.startswith((b'PK', b'\x80')):
+            detail = ('it is not a zip archive, which is what torch.save writes '
+                      '(a text or JSON file?)')
+        # torch's own text goes on to explain how to load it unsafely: not ours to suggest
+        elif 'weights only load failed' in detail.lower():
+            detail = ('refused: it holds Python objects whose unpickling could run code; '
+                      'load only files written by save_checkpoint')
+        raise ValueError(f'{str(path)!r} is not a readable checkpoint (truncated, corrupted, '
+                         'not a checkpoint, or holding objects '
                          f'other than tensors and plain values): {detail}') from e
     if not isinstance(ckpt, dict) or 'format_version' not in ckpt:
-        raise ValueError(f'{str(path)!r} is not an rnn_nb checkpoint: it holds a {type(ckpt).__name__} without a format_version')
+        raise ValueError(f'{str(path)!r} is not an rnn_nb checkpoint: '
+                         f'it holds a {type(ckpt).__name__} without a format_version')
     if ckpt['format_version'] != FORMAT_VERSION:
-        raise ValueError(f"{str(path)!r} has format_version={ckpt['format_version']!r}; this version of rnn_nb reads format_version={FORMAT_VERSION}")
-    missing = [k for k in _REQUIRED if k not in ckpt] + ([] if 'state_dict' in ckpt or 'params' in ckpt else ['state_dict or params'])
+        raise ValueError(f"{str(path)!r} has format_version={ckpt['format_version']!r}; "
+                         f"this version of rnn_nb reads format_version={FORMAT_VERSION}")
+    missing = ([k for k in _REQUIRED if k not in ckpt]
+               + ([] if 'state_dict' in ckpt or 'params' in ckpt else ['state_dict or params']))
     if missing: raise ValueError(f'{str(path)!r} is an incomplete checkpoint: it has no {missing}')
     _check_schema(ckpt, path)
     if ckpt['model_kind'] not in _BUILDERS:
-        raise ValueError(f"{str(path)!r} holds a model of kind {ckpt['model_kind']!r}, which is not registered (registered: "
-                         f'{registered_models()}): import the module that registers it (e.g. rnn_nb.concise) before loading')
+        raise ValueError(f"{str(path)!r} holds a model of kind {ckpt['model_kind']!r}, "
+                         f'which is not registered (registered: {registered_models()}): '
+                         'import the module that registers it (e.g. rnn_nb.concise) before loading')
     return ckpt
 
 # %% ../nbs/04a_checkpoints.ipynb #37258bc6
@@ -286,33 +354,41 @@ def _put_tensors(net, ckpt, path):
         if 'state_dict' in ckpt: net.load_state_dict(ckpt['state_dict']); return
         params, saved = net.params, ckpt['params']
         if len(saved) != len(params) or any(p.shape != s.shape for p, s in zip(params, saved)):
-            raise RuntimeError(f'shapes {[tuple(s.shape) for s in saved]} do not fit the model\'s {[tuple(p.shape) for p in params]}')
+            raise RuntimeError(f'shapes {[tuple(s.shape) for s in saved]} do not fit '
+                               f'the model\'s {[tuple(p.shape) for p in params]}')
         with torch.no_grad():
             for p, s in zip(params, saved): p.copy_(s)
     except (RuntimeError, AttributeError, KeyError) as e:
-        raise ValueError(f"{str(path)!r}: the saved tensors do not fit a {ckpt['model_kind']!r} model built with {ckpt['model_kwargs']}: {e}") from e
+        raise ValueError(f"{str(path)!r}: the saved tensors do not fit a {ckpt['model_kind']!r} "
+                         f"model built with {ckpt['model_kwargs']}: {e}") from e
 
 def load_model(path: str | Path,  # a file written by `save_checkpoint`
                device: str | torch.device = 'cpu',  # where the model's parameters go
-               checkpoint: dict | None = None,  # what `load_checkpoint(path)` returned, if the caller has it: the file is read once
+               checkpoint: dict | None = None,  # `load_checkpoint(path)`'s result, if at hand: the file is read once
               ) -> tuple:
     "Rebuild `(net, vocab, config)` from a checkpoint: the model through the registry, with the saved tensors."
     ckpt = load_checkpoint(path) if checkpoint is None else checkpoint
     try: net = build_model(ckpt['model_kind'], device=device, **ckpt['model_kwargs'])
-    except (TypeError, ValueError) as e: raise ValueError(f"{str(path)!r}: cannot build a {ckpt['model_kind']!r} model from {ckpt['model_kwargs']}: {e}") from e
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{str(path)!r}: cannot build a {ckpt['model_kind']!r} model "
+                         f"from {ckpt['model_kwargs']}: {e}") from e
     _put_tensors(net, ckpt, path)
     return net, vocab_from_tokens(ckpt['vocab']['tokens']), ckpt['config']
 
 def restore_training_state(path: str | Path,  # a file written by `save_checkpoint`
-                           optimizer: torch.optim.Optimizer | None = None,  # receives the saved optimizer state
+                           optimizer: torch.optim.Optimizer | None = None,  # gets the saved state
                           ) -> int | None:
-    "Put back the optimizer state and the torch and Python RNG states saved at `path`; return the epoch. Call it after `load_model`."
+    "Restore the optimizer and the torch and Python RNG states from `path`; return the epoch. Call after `load_model`."
     ckpt = load_checkpoint(path)
     if optimizer is not None:
-        if ckpt['optimizer'] is None: raise ValueError(f'{str(path)!r} holds no optimizer state: it was saved with optimizer=None')
+        if ckpt['optimizer'] is None:
+            raise ValueError(f'{str(path)!r} holds no optimizer state: '
+                             'it was saved with optimizer=None')
         try: optimizer.load_state_dict(ckpt['optimizer'])
-        except (ValueError, KeyError, TypeError, IndexError) as e:  # damaged, or another optimizer's
-            raise ValueError(f'{str(path)!r}: the saved optimizer state does not fit this optimizer: {type(e).__name__}: {e}') from e
+        # damaged, or another optimizer's
+        except (ValueError, KeyError, TypeError, IndexError) as e:
+            raise ValueError(f'{str(path)!r}: the saved optimizer state does not fit '
+                             f'this optimizer: {type(e).__name__}: {e}') from e
     set_rng_states(ckpt['rng'])
     return ckpt['epoch']
 
@@ -320,7 +396,7 @@ def restore_training_state(path: str | Path,  # a file written by `save_checkpoi
 def checkpoint_callback(path: str | Path,  # the checkpoint file, overwritten atomically each time
                         net,  # the model being trained, as for `save_checkpoint`
                         vocab: Vocab,  # its vocabulary
-                        config,  # plain values with 'model_kind' and 'model_kwargs', or a function returning them
+                        config,  # plain values with 'model_kind', 'model_kwargs'; or a function returning them
                         optimizer: torch.optim.Optimizer | None = None,  # saved with the model, for resuming
                         every: int = 1,  # save after every `every` epochs; 0: never
                         start_epoch: int = 0,  # epochs completed before this run (when resuming)
@@ -330,6 +406,7 @@ def checkpoint_callback(path: str | Path,  # the checkpoint file, overwritten at
     def save(epoch, history):
         done = start_epoch + epoch
         if every and done % every == 0:
-            save_checkpoint(path, net, vocab, config() if callable(config) else config, optimizer, done)
+            save_checkpoint(path, net, vocab, config() if callable(config) else config,
+                            optimizer, done)
         return False  # never stops training
     return save

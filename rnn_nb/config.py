@@ -27,7 +27,8 @@ import rnn_nb.regularisation  # registers 'awd-lstm'
 from .learner import OPTIMIZERS, SCHEDULES
 
 # %% ../nbs/09_config.ipynb #c09b0006
-FLOAT32_MAX = 3.4028234663852886e38  # weights and learning rates are float32: larger overflows to inf
+# weights and learning rates are float32: larger overflows to inf
+FLOAT32_MAX = 3.4028234663852886e38
 SEED_MAX = 2**63 - 1  # torch.manual_seed takes a 64-bit integer
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ class Interval:
     hi_open: bool = False  # `hi` itself is excluded
 
     def __str__(self):
-        if self.integer: return f'int >= {self.lo}' + ('' if self.hi == math.inf else f' and <= {self.hi}')
+        if self.integer:
+            return f'int >= {self.lo}' + ('' if self.hi == math.inf else f' and <= {self.hi}')
         closing = ')' if self.hi_open or self.hi == math.inf else ']'
         return f'number in {"(" if self.lo_open else "["}{self.lo:g}, {self.hi:g}{closing}'
 
@@ -72,7 +74,8 @@ class Interval:
               v,  # the value passed
              ):
         "`v`, if it lies in the interval; else a TypeError or ValueError naming the setting `name`."
-        if self.integer: check_int(name, v, minimum=-math.inf)  # chapter 00's rule: an int, not a bool
+        # chapter 00's rule: an int, not a bool
+        if self.integer: check_int(name, v, minimum=-math.inf)
         elif isinstance(v, bool) or not isinstance(v, (int, float)):
             raise TypeError(f'{name} must be a number, got {type(v).__name__}: {v!r}')
         why = self.problem(v)
@@ -84,7 +87,8 @@ MODELS = ('awd-lstm', 'scratch', 'fast', 'rnn', 'gru', 'lstm')
 
 def _setting(default, group: str, help: str, accepts=None, own: bool = True, **cli):
     "A `TrainConfig` field: default, group, help, accepted values, kept on resume, flag details."
-    return field(default=default, metadata=dict(group=group, help=help, accepts=accepts, own=own, **cli))
+    return field(default=default,
+                 metadata=dict(group=group, help=help, accepts=accepts, own=own, **cli))
 
 def integers(lo: int,  # the least value
              hi: float = math.inf,  # the greatest value
@@ -98,70 +102,92 @@ SEEDS = integers(0, SEED_MAX)  # what a seed may be, for training and for sampli
 @dataclass
 class TrainConfig:
     "Every setting of a training run, checked when it is made; the fields' metadata give chapter 11 its flags."
-    text: str | None = _setting(None, 'data', 'a UTF-8 text file (BOM and Windows line endings are fine); '
-                                'default: the bundled Time Machine')
-    model: str = _setting('awd-lstm', 'model', "awd-lstm: chapter 06a's regularised LSTM; scratch: chapter 01's RNN "
-                          "from its equations; fast: the same, rearranged for speed; rnn, gru, lstm: torch's layers "
-                          "(chapter 05)", MODELS)
-    embed_dim: int | None = _setting(None, 'model', '0: one-hot inputs; N > 0: an N-dimensional embedding '
-                                     '(chapter 06; not scratch or fast)', integers(0), shown='256 for awd-lstm, else 0')
-    hidden: int | None = _setting(None, 'model', 'hidden units per layer (awd-lstm: every layer but the last, '
-                                  'which has embed_dim units)', integers(1), shown='512 for awd-lstm, else 256')
-    layers: int | None = _setting(None, 'model', 'stacked recurrent layers (not scratch or fast)', integers(1),
-                                  shown='2 for awd-lstm, else 1')
-    dropout: float | None = _setting(None, 'model', 'dropout between layers, in [0, 1); needs --layers 2 or more',
-                                     Interval(0, 1, hi_open=True), shown='0.25 for awd-lstm, else 0')
-    dropout_in: float | None = _setting(None, 'model', 'awd-lstm: locked dropout on the embedded inputs',
+    text: str | None = _setting(None, 'data', 'a UTF-8 text file (BOM and Windows line endings are '
+                                'fine); default: the bundled Time Machine')
+    model: str = _setting('awd-lstm', 'model', "awd-lstm: chapter 06a's regularised LSTM; "
+                          "scratch: chapter 01's RNN from its equations; fast: the same, "
+                          "rearranged for speed; rnn, gru, lstm: torch's layers (chapter 05)",
+                          MODELS)
+    embed_dim: int | None = _setting(None, 'model', '0: one-hot inputs; N > 0: an N-dimensional '
+                                     'embedding (chapter 06; not scratch or fast)', integers(0),
+                                     shown='256 for awd-lstm, else 0')
+    hidden: int | None = _setting(None, 'model', 'hidden units per layer (awd-lstm: every layer '
+                                  'but the last, which has embed_dim units)', integers(1),
+                                  shown='512 for awd-lstm, else 256')
+    layers: int | None = _setting(None, 'model', 'stacked recurrent layers (not scratch or fast)',
+                                  integers(1), shown='2 for awd-lstm, else 1')
+    dropout: float | None = _setting(None, 'model', 'dropout between layers, in [0, 1); '
+                                     'needs --layers 2 or more', Interval(0, 1, hi_open=True),
+                                     shown='0.25 for awd-lstm, else 0')
+    dropout_in: float | None = _setting(None, 'model',
+                                        'awd-lstm: locked dropout on the embedded inputs',
                                         Interval(0, 1, hi_open=True), shown=0.1)
-    dropout_out: float | None = _setting(None, 'model', "awd-lstm: locked dropout on the last layer's outputs",
+    dropout_out: float | None = _setting(None, 'model',
+                                         "awd-lstm: locked dropout on the last layer's outputs",
                                          Interval(0, 1, hi_open=True), shown=0.3)
-    dropout_emb: float | None = _setting(None, 'model', 'awd-lstm: embedding dropout (whole tokens)',
+    dropout_emb: float | None = _setting(None, 'model',
+                                         'awd-lstm: embedding dropout (whole tokens)',
                                          Interval(0, 1, hi_open=True), shown=0.0)
-    weight_drop: float | None = _setting(None, 'model', 'awd-lstm: DropConnect on the hidden-to-hidden weights',
+    weight_drop: float | None = _setting(None, 'model',
+                                         'awd-lstm: DropConnect on the hidden-to-hidden weights',
                                          Interval(0, 1, hi_open=True), shown=0.4)
-    tie: str | None = _setting(None, 'model', 'awd-lstm: the output layer shares the embedding matrix',
+    tie: str | None = _setting(None, 'model',
+                               'awd-lstm: the output layer shares the embedding matrix',
                                ('yes', 'no'), shown='yes')
     ar: float | None = _setting(None, 'model', 'awd-lstm: activation regularisation (alpha)',
                                 Interval(0, FLOAT32_MAX), shown=2.0)
-    tar: float | None = _setting(None, 'model', 'awd-lstm: temporal activation regularisation (beta)',
+    tar: float | None = _setting(None, 'model',
+                                 'awd-lstm: temporal activation regularisation (beta)',
                                  Interval(0, FLOAT32_MAX), shown=1.0)
-    precision: str = _setting('fp32', 'model', 'matmul dtype of --model fast: fp32; bf16 (fast where the '
-                              'CPU or GPU has bfloat16 instructions, emulated and slow elsewhere); auto: bf16 '
-                              'only where native, so results depend on the machine', PRECISIONS)
+    precision: str = _setting('fp32', 'model', 'matmul dtype of --model fast: fp32; bf16 (fast '
+                              'where the CPU or GPU has bfloat16 instructions, emulated and slow '
+                              'elsewhere); auto: bf16 only where native, so results depend on the '
+                              'machine', PRECISIONS)
     token: str = _setting('char', 'data', 'model characters or words', ('char', 'word'))
-    clean: str = _setting('d2l', 'data', 'd2l: letters and spaces only, lower case, as the book; none: '
-                          'every character as is', CLEANINGS)
-    val_fraction: float = _setting(0.1, 'data', 'the fraction of the text held out at its end and only reported',
+    clean: str = _setting('d2l', 'data', 'd2l: letters and spaces only, lower case, as the book; '
+                          'none: every character as is', CLEANINGS)
+    val_fraction: float = _setting(0.1, 'data',
+                                   'the fraction of the text held out at its end and only reported',
                                    Interval(0, 1, lo_open=True, hi_open=True))
-    dev_fraction: float = _setting(0.05, 'data', 'the fraction at the end of the training part kept apart as a '
-                                   'development slice, on which the kept epoch and early stopping are chosen; 0: none '
-                                   '(the last epoch is kept)', Interval(0, 1, hi_open=True))
-    steps: int = _setting(150, 'data', 'tokens per sequence (truncated backpropagation length)', integers(1))
+    dev_fraction: float = _setting(0.05, 'data', 'the fraction at the end of the training part '
+                                   'kept apart as a development slice, on which the kept epoch and '
+                                   'early stopping are chosen; 0: none (the last epoch is kept)',
+                                   Interval(0, 1, hi_open=True))
+    steps: int = _setting(150, 'data', 'tokens per sequence (truncated backpropagation length)',
+                          integers(1))
     batch: int = _setting(32, 'data', 'sequences per minibatch', integers(1))
     optimizer: str = _setting('adamw', 'optimisation', '', OPTIMIZERS)
-    lr: float = _setting(0.005, 'optimisation', 'peak learning rate, > 0', Interval(0, FLOAT32_MAX, lo_open=True))
-    weight_decay: float = _setting(0.05, 'optimisation', 'adamw: decoupled weight decay; sgd, adam: an L2 term',
+    lr: float = _setting(0.005, 'optimisation', 'peak learning rate, > 0',
+                         Interval(0, FLOAT32_MAX, lo_open=True))
+    weight_decay: float = _setting(0.05, 'optimisation',
+                                   'adamw: decoupled weight decay; sgd, adam: an L2 term',
                                    Interval(0, FLOAT32_MAX))
     warmup: int = _setting(50, 'optimisation', 'steps of linear learning-rate warm-up', integers(0))
-    schedule: str = _setting('cosine', 'optimisation', 'after the warm-up: cosine decay to 0 at the last epoch, '
-                             'or constant', SCHEDULES)
+    schedule: str = _setting('cosine', 'optimisation', 'after the warm-up: cosine decay to 0 at '
+                             'the last epoch, or constant', SCHEDULES)
     epochs: int = _setting(24, 'optimisation', 'train up to this epoch', integers(1), own=False,
                            shown="24; with --resume, the checkpoint's")
-    clip: float = _setting(0.5, 'optimisation', 'largest gradient norm; 0: no clipping', Interval(0, FLOAT32_MAX))
-    patience: int = _setting(3, 'optimisation', 'stop after this many epochs without a better dev-slice '
-                             'perplexity and keep the best epoch; 0: never stop early', integers(0))
+    clip: float = _setting(0.5, 'optimisation', 'largest gradient norm; 0: no clipping',
+                           Interval(0, FLOAT32_MAX))
+    patience: int = _setting(3, 'optimisation', 'stop after this many epochs without a better '
+                             'dev-slice perplexity and keep the best epoch; 0: never stop early',
+                             integers(0))
     seed: int = _setting(0, 'optimisation', "seeds Python's and torch's generators", SEEDS)
-    device: str = _setting('auto', 'optimisation', 'auto (a GPU if there is one), cpu, cuda or cuda:N', own=False)
-    mixture: str = _setting('on', 'output', "on: mix the network with a Kneser-Ney n-gram counted on the training text "
-                            "(chapter 06b), its order and weight chosen on the dev slice, kept in the checkpoint and used "
-                            "by generate and evaluate (character models with a dev slice); off: the network alone",
+    device: str = _setting('auto', 'optimisation',
+                           'auto (a GPU if there is one), cpu, cuda or cuda:N', own=False)
+    mixture: str = _setting('on', 'output', "on: mix the network with a Kneser-Ney n-gram counted "
+                            "on the training text (chapter 06b), its order and weight chosen on "
+                            "the dev slice, kept in the checkpoint and used by generate and "
+                            "evaluate (character models with a dev slice); off: the network alone",
                             ('on', 'off'), own=False)
-    out: str = _setting('rnn_nb.ckpt', 'output', 'checkpoint file, written atomically', own=False, metavar='CKPT',
-                        shown='rnn_nb.ckpt; with --resume, the resumed file')
-    save_every: int = _setting(1, 'output', 'also save the last epoch every N epochs; 0: only at the end',
+    out: str = _setting('rnn_nb.ckpt', 'output', 'checkpoint file, written atomically', own=False,
+                        metavar='CKPT', shown='rnn_nb.ckpt; with --resume, the resumed file')
+    save_every: int = _setting(1, 'output',
+                               'also save the last epoch every N epochs; 0: only at the end',
                                integers(0), own=False, metavar='N')
-    metrics_json: str | None = _setting(None, 'output', 'also write the final metrics, the baselines and the '
-                                        'per-epoch history to FILE as JSON', own=False, metavar='FILE')
+    metrics_json: str | None = _setting(None, 'output', 'also write the final metrics, the '
+                                        'baselines and the per-epoch history to FILE as JSON',
+                                        own=False, metavar='FILE')
 
     def __post_init__(self):
         for f in fields(self): _check_setting(f, getattr(self, f.name))
@@ -169,9 +195,11 @@ class TrainConfig:
 def _check_setting(f, v):
     "Refuse a value that setting `f` does not accept, with its name; paths are str or Path (or None)."
     accepts = f.metadata['accepts']
-    if v is None and f.default is None and accepts is not None: return  # None: the model's own default
+    # None: the model's own default
+    if v is None and f.default is None and accepts is not None: return
     if isinstance(accepts, Interval): accepts.check(f.name, v)
-    elif accepts is not None and v not in accepts: raise ValueError(f'{f.name}={v!r} is not one of {accepts}')
+    elif accepts is not None and v not in accepts:
+        raise ValueError(f'{f.name}={v!r} is not one of {accepts}')
     elif accepts is None and not (isinstance(v, (str, Path)) or (v is None and f.default is None)):
         kinds = 'str or Path' + (', or None' if f.default is None else '')
         raise TypeError(f'{f.name} must be a path ({kinds}), got {type(v).__name__}')
@@ -183,9 +211,12 @@ def run_settings(config: TrainConfig | None,  # a run's settings, or None for th
                 ) -> tuple[TrainConfig, set]:
     "The run's TrainConfig and the names of the settings the caller chose (keywords, `config` off its defaults)."
     unknown = sorted(set(settings) - {f.name for f in fields(TrainConfig)})
-    if unknown: raise TypeError(f'train_run got unknown settings {unknown}: see TrainConfig for the settings')
+    if unknown:
+        raise TypeError(f'train_run got unknown settings {unknown}: '
+                        'see TrainConfig for the settings')
     base = config or TrainConfig()
-    chosen = set(settings) | {f.name for f in fields(TrainConfig) if getattr(base, f.name) != f.default}
+    chosen = set(settings) | {f.name for f in fields(TrainConfig)
+                              if getattr(base, f.name) != f.default}
     if resume is not None: _check_resume(resume, chosen, {**vars(base), **settings})
     cfg = replace(base, **settings)
     if resume is not None and 'out' not in chosen: cfg.out = resume  # continue in place
@@ -194,12 +225,14 @@ def run_settings(config: TrainConfig | None,  # a run's settings, or None for th
 def _check_resume(resume, chosen: set, values: dict):
     "A resumed run keeps its own settings: refuse, by name, any the caller chose."
     if str(resume) == '':
-        raise ValueError("resume='' is an empty path (an unset shell variable?): give the checkpoint to continue")
+        raise ValueError("resume='' is an empty path (an unset shell variable?): "
+                         "give the checkpoint to continue")
     own = [f.name for f in fields(TrainConfig) if f.metadata['own'] and f.name in chosen]
     if own:
         named = ', '.join(f'{k}={values[k]!r}' for k in own)
-        raise ValueError(f'resume={str(resume)!r} continues that run with its own text and settings, so {named} '
-                         'would be ignored: drop them (epochs=, out=, save_every=, metrics_json=, mixture= and device= may '
+        raise ValueError(f'resume={str(resume)!r} continues that run with its own text and '
+                         f'settings, so {named} would be ignored: drop them '
+                         '(epochs=, out=, save_every=, metrics_json=, mixture= and device= may '
                          'change), or start a new run without resume=')
 
 # %% ../nbs/09_config.ipynb #c09b0013
@@ -208,15 +241,19 @@ def resolve_device(name: str,  # 'auto' (a GPU if there is one), 'cpu', 'cuda' o
     "The torch device for a `device` setting; a ValueError where it does not exist here."
     if name == 'auto': return try_gpu()
     try: device = torch.device(name)
-    except RuntimeError: raise ValueError(f"device={name!r} is not a device: use auto, cpu, cuda or cuda:N") from None
+    except RuntimeError:
+        raise ValueError(f"device={name!r} is not a device: "
+                         "use auto, cpu, cuda or cuda:N") from None
     if device.type not in ('cpu', 'cuda'):
         raise ValueError(f"device={name!r}: only cpu and cuda devices are supported")
     count = torch.cuda.device_count() if device.type == 'cuda' else 0
     if device.type == 'cuda' and count == 0:
-        raise ValueError(f'device={name!r}: CUDA is not available here (no GPU, or torch {torch.__version__} '
-                         "built without CUDA): use device='cpu'")
+        raise ValueError(f'device={name!r}: CUDA is not available here '
+                         f'(no GPU, or torch {torch.__version__} built without CUDA): '
+                         "use device='cpu'")
     if device.type == 'cuda' and (device.index or 0) >= count:
-        raise ValueError(f'device={name!r}: there are {count} CUDA devices (cuda:0..cuda:{count - 1})')
+        raise ValueError(f'device={name!r}: there are {count} CUDA devices '
+                         f'(cuda:0..cuda:{count - 1})')
     return device
 
 # %% ../nbs/09_config.ipynb #c09b0014
@@ -235,43 +272,53 @@ def read_split(path: str | None,  # a UTF-8 text file; None: the bundled Time Ma
                val_fraction: float,  # the fraction held out at the end
               ) -> tuple[str, str]:
     "The training and held-out text of `path`, read and cleaned as chapter 00 reads the book."
-    text = ''.join(read_time_machine(path, clean))  # lines joined as `load_corpus_time_machine` joins them
+    # lines joined as `load_corpus_time_machine` joins them
+    text = ''.join(read_time_machine(path, clean))
     if not text.strip():
-        raise ValueError(f"{_text_name(path)} has no characters left after clean={clean!r}: use clean='none'")
+        raise ValueError(f"{_text_name(path)} has no characters left after clean={clean!r}: "
+                         "use clean='none'")
     try: return split_text(text, val_fraction)
-    except ValueError as e: raise ValueError(f'{_text_name(path)} is too short to split: {e}') from None
+    except ValueError as e:
+        raise ValueError(f'{_text_name(path)} is too short to split: {e}') from None
 
 def check_length(n_train: int,  # tokens the network trains on
                  n_val: int,  # tokens in the held-out part
                  config: dict,  # the run's settings: batch, steps, val_fraction, dev_fraction, data
                  n_dev: int | None = None,  # tokens in the dev slice; None: no dev slice
                 ):
-    "Refuse a text whose training part cannot fill one minibatch of `batch` x `steps` tokens, or whose other parts score nothing."
+    "Refuse a text whose training part cannot fill one `batch` x `steps` minibatch, or whose other parts score nothing."
     batch, steps, name = config['batch'], config['steps'], _text_name(config['data'])
     need = (batch + 1) * steps  # one minibatch at any start offset (chapter 00)
     if n_train < need:
-        raise ValueError(f'{name} is too short for batch={batch} steps={steps}: the network trains on {n_train:,} tokens, '
-                         f'and one minibatch at any offset needs at least (batch+1)*steps = {need:,}: use a longer text '
+        raise ValueError(f'{name} is too short for batch={batch} steps={steps}: '
+                         f'the network trains on {n_train:,} tokens, '
+                         'and one minibatch at any offset '
+                         f'needs at least (batch+1)*steps = {need:,}: use a longer text '
                          'or smaller batch= or steps=')
-    for part, n, key in (('held-out part', n_val, 'val_fraction'), ('dev slice', n_dev, 'dev_fraction')):
+    for part, n, key in (('held-out part', n_val, 'val_fraction'),
+                         ('dev slice', n_dev, 'dev_fraction')):
         if n is not None and n < 2:  # read as one stream: two tokens score one
-            raise ValueError(f'{name}: its {part} ({key}={config[key]:g}) has {n} tokens, too few to score: '
-                             f'use a longer text or a larger {key}=')
+            raise ValueError(f'{name}: its {part} ({key}={config[key]:g}) has {n} tokens, '
+                             f'too few to score: use a longer text or a larger {key}=')
 
 # %% ../nbs/09_config.ipynb #c09b0017
-_AWD = dict(embed_dim=256, hidden=512, layers=2, dropout=0.25, dropout_in=0.1, dropout_out=0.3, dropout_emb=0.0,
-            weight_drop=0.4, tie='yes', ar=2.0, tar=1.0)  # chapter 06a's recipe
+# chapter 06a's recipe
+_AWD = dict(embed_dim=256, hidden=512, layers=2, dropout=0.25, dropout_in=0.1, dropout_out=0.3,
+            dropout_emb=0.0, weight_drop=0.4, tie='yes', ar=2.0, tar=1.0)
 _PLAIN = dict(embed_dim=0, hidden=256, layers=1, dropout=0.0)  # every other model
 _AWD_ONLY = tuple(k for k in _AWD if k not in _PLAIN)
 
 def model_settings(cfg: TrainConfig,  # the run's settings
                   ) -> dict:
-    "The model settings of `cfg` with the model's own defaults in place of None; an error for a setting the model lacks."
+    "The model settings of `cfg`, the model's own defaults in place of None; an error for a setting the model lacks."
     defaults = _AWD if cfg.model == 'awd-lstm' else _PLAIN
-    given = [f'{k}={getattr(cfg, k)!r}' for k in _AWD_ONLY if cfg.model != 'awd-lstm' and getattr(cfg, k) is not None]
-    if given: raise ValueError(f"{', '.join(given)} belong to chapter 06a's model: use model='awd-lstm', or drop them "
-                               f'for model={cfg.model!r}')
-    return {k: default if getattr(cfg, k) is None else getattr(cfg, k) for k, default in defaults.items()}
+    given = [f'{k}={getattr(cfg, k)!r}' for k in _AWD_ONLY
+             if cfg.model != 'awd-lstm' and getattr(cfg, k) is not None]
+    if given:
+        raise ValueError(f"{', '.join(given)} belong to chapter 06a's model: "
+                         f"use model='awd-lstm', or drop them for model={cfg.model!r}")
+    return {k: default if getattr(cfg, k) is None else getattr(cfg, k)
+            for k, default in defaults.items()}
 
 def model_spec(cfg: TrainConfig,  # the run's settings: model, embed_dim, hidden, layers, dropout(s), precision...
                vocab_size: int,  # tokens in the vocabulary
@@ -279,12 +326,15 @@ def model_spec(cfg: TrainConfig,  # the run's settings: model, embed_dim, hidden
     "The registered kind and its builder's arguments for the model settings of `cfg`."
     m = model_settings(cfg)
     if cfg.model in ('scratch', 'fast'):
-        off = (('layers', m['layers'], 1), ('dropout', m['dropout'], 0), ('embed_dim', m['embed_dim'], 0))
+        off = (('layers', m['layers'], 1), ('dropout', m['dropout'], 0),
+               ('embed_dim', m['embed_dim'], 0))
         given = [f'{n}={v:g}' for n, v, default in off if v != default]
-        if given: raise ValueError(f"model={cfg.model!r} is the one-layer RNN of chapter 01 and takes no "
-                                   f"{', '.join(given)}: use model='rnn', model='gru' or model='lstm'")
+        if given:
+            raise ValueError(f"model={cfg.model!r} is the one-layer RNN of chapter 01 and takes no "
+                             f"{', '.join(given)}: use model='rnn', model='gru' or model='lstm'")
     if cfg.precision == 'bf16' and cfg.model != 'fast':
-        raise ValueError(f"precision='bf16' needs model='fast'; model={cfg.model!r} computes in fp32")
+        raise ValueError(f"precision='bf16' needs model='fast'; "
+                         f"model={cfg.model!r} computes in fp32")
     base = dict(vocab_size=vocab_size, num_hiddens=m['hidden'])
     if cfg.model == 'scratch': return 'rnn_scratch', base
     if cfg.model == 'fast': return 'rnn_fast', {**base, 'precision': cfg.precision}
@@ -295,15 +345,18 @@ def model_spec(cfg: TrainConfig,  # the run's settings: model, embed_dim, hidden
     kind = f"emb-{cfg.model}" if m['embed_dim'] else cfg.model
     if m['embed_dim']: kwargs['embed_dim'] = m['embed_dim']
     if kind not in registered_models():
-        raise ValueError(f"embed_dim={m['embed_dim']} needs the embedding models of chapter 06 (kind {kind!r}), "
-                         'which this installation lacks')
+        raise ValueError(f"embed_dim={m['embed_dim']} needs the embedding models of chapter 06 "
+                         f"(kind {kind!r}), which this installation lacks")
     return kind, kwargs
 
 def _awd_kwargs(m: dict, kwargs: dict) -> dict:
     "The arguments of chapter 06a's `awd_lstm` builder."
-    if not m['embed_dim']: raise ValueError("model='awd-lstm' reads an embedding: embed_dim=0 is not possible, use 1 or more")
+    if not m['embed_dim']:
+        raise ValueError("model='awd-lstm' reads an embedding: "
+                         "embed_dim=0 is not possible, use 1 or more")
     return {**kwargs, 'embed_dim': m['embed_dim'], 'tie': m['tie'] == 'yes',
-            **{k: m[k] for k in ('dropout_in', 'dropout_out', 'dropout_emb', 'weight_drop', 'ar', 'tar')}}
+            **{k: m[k] for k in ('dropout_in', 'dropout_out', 'dropout_emb', 'weight_drop',
+                                 'ar', 'tar')}}
 
 # %% ../nbs/09_config.ipynb #c09b0020
 def check_output(path,  # where a run would write
@@ -312,14 +365,16 @@ def check_output(path,  # where a run would write
     "`path` as a Path, if a file can be written there without destroying anything; else a ValueError."
     if str(path) == '':
         example = 'metrics.json' if 'json' in name else 'model.ckpt'
-        raise ValueError(f"{name}='' is an empty path (an unset shell variable?): give a file name, "
-                         f"e.g. {name}={example!r}")
+        raise ValueError(f"{name}='' is an empty path (an unset shell variable?): "
+                         f"give a file name, e.g. {name}={example!r}")
     p, where = Path(path), f'{name}={str(path)!r}'
     if p.is_dir(): raise ValueError(f'{where} is a directory: give a file name inside it, '
                                     f'e.g. {str(p / "model.ckpt")!r}')
     if not p.parent.is_dir():
-        raise ValueError(f'{where}: the directory {str(p.parent)!r} does not exist: create it first')
-    if not os.access(p.parent, os.W_OK): raise ValueError(f'{where}: the directory {str(p.parent)!r} is not writable')
+        raise ValueError(f'{where}: the directory {str(p.parent)!r} does not exist: '
+                         'create it first')
+    if not os.access(p.parent, os.W_OK):
+        raise ValueError(f'{where}: the directory {str(p.parent)!r} is not writable')
     return p
 
 def _same_file(a, b) -> bool:
@@ -332,27 +387,33 @@ def check_paths(outputs: dict,  # name -> path of each output, e.g. {'out': ...,
                ):
     "Refuse an output that is an input or another output (only `out` may be `resume`), or that `out` would destroy."
     outs = [(k, v) for k, v in outputs.items() if v]
-    pairs = [(o, i) for o in outs for i in inputs.items() if i[1]] + [(o, outs[0]) for o in outs[1:]]
+    pairs = ([(o, i) for o in outs for i in inputs.items() if i[1]]
+             + [(o, outs[0]) for o in outs[1:]])
     for (f, a), (g, b) in pairs:
         if _same_file(a, b) and not (f == 'out' and g == 'resume'):
             raise ValueError(f'{f}={str(a)!r} is also {g}={str(b)!r}: the run would overwrite it; '
                              f'choose another file for {f}=')
     out, resume = outputs.get('out'), inputs.get('resume')
-    if out and Path(out).exists() and not (resume and _same_file(out, resume)): _check_overwrite(Path(out))
+    if out and Path(out).exists() and not (resume and _same_file(out, resume)):
+        _check_overwrite(Path(out))
 
 def _check_overwrite(p: Path):
     try: load_checkpoint(p)
     except ValueError:
-        raise ValueError(f'out={str(p)!r} exists and is not an rnn_nb checkpoint: refusing to overwrite it; '
-                         'choose another file') from None
+        raise ValueError(f'out={str(p)!r} exists and is not an rnn_nb checkpoint: '
+                         'refusing to overwrite it; choose another file') from None
 
 # %% ../nbs/09_config.ipynb #c09b0023
 PREFIX = 'time traveller '
 TRACKER_KEYS = ('history', 'best_epoch', 'best_val_ppl')  # what chapter 08's Tracker keeps of a run
-_IN_MODEL = ('model', 'embed_dim', 'hidden', 'layers', 'dropout', 'precision', *_AWD_ONLY)  # kept as kind and arguments
-_LEGACY = {'dev_fraction': 0.0, 'weight_decay': 0.0, 'warmup': 0, 'schedule': 'constant'}  # what runs before these settings did
-_OWN = tuple(f.name for f in fields(TrainConfig) if f.metadata['own'] and f.name not in ('text', *_IN_MODEL))
-RUN_KEYS = ('data', 'data_sha1', *_OWN, *TRACKER_KEYS)  # what a checkpoint of `train_run` records of its run
+# kept as kind and arguments
+_IN_MODEL = ('model', 'embed_dim', 'hidden', 'layers', 'dropout', 'precision', *_AWD_ONLY)
+# what runs before these settings did
+_LEGACY = {'dev_fraction': 0.0, 'weight_decay': 0.0, 'warmup': 0, 'schedule': 'constant'}
+_OWN = tuple(f.name for f in fields(TrainConfig)
+             if f.metadata['own'] and f.name not in ('text', *_IN_MODEL))
+# what a checkpoint of `train_run` records of its run
+RUN_KEYS = ('data', 'data_sha1', *_OWN, *TRACKER_KEYS)
 
 def default_prefix(vocab: Vocab,  # the run's vocabulary
                    train_text: str,  # its training text
@@ -371,19 +432,22 @@ def run_record(cfg: TrainConfig,  # the run's settings
     data = None if cfg.text is None else str(Path(cfg.text).resolve())
     return dict(model=cfg.model, model_kind=kind, model_kwargs=kwargs, data=data,
                 data_sha1=_sha1(data or time_machine_path()), **{k: getattr(cfg, k) for k in _OWN},
-                version=rnn_nb.__version__, prefix=default_prefix(vocab, train_text, cfg.token), epochs=cfg.epochs)
+                version=rnn_nb.__version__, prefix=default_prefix(vocab, train_text, cfg.token),
+                epochs=cfg.epochs)
 
 def run_data(config: dict,  # a checkpoint's config
             ) -> tuple[str, str]:
     "The training and held-out text of a checkpoint's run; an error if it was not a run's, or its text changed."
     missing = [k for k in RUN_KEYS if k not in config and k not in _LEGACY]
-    if missing: raise ValueError(f'the checkpoint was not written by a training run (its config has no '
-                                 f'{missing[:3]}): it cannot be resumed, and evaluating it needs a text')
+    if missing:
+        raise ValueError(f'the checkpoint was not written by a training run (its config has no '
+                         f'{missing[:3]}): it cannot be resumed, and evaluating it needs a text')
     path = config['data']
     if path is not None and not Path(path).is_file():
         raise ValueError(f'the training text {path!r} recorded in the checkpoint no longer exists')
     if _sha1(path or time_machine_path()) != config['data_sha1']:
-        raise ValueError(f'the training text {path or "(bundled)"!r} has changed since the checkpoint was written')
+        raise ValueError(f'the training text {path or "(bundled)"!r} has changed '
+                         'since the checkpoint was written')
     return read_split(path, config['clean'], config['val_fraction'])
 
 def run_config(config: dict,  # a checkpoint's config
@@ -397,4 +461,5 @@ def dev_split(train_text: str,  # the training part of a run
     "The text a run trains on and its development slice, the last `dev_fraction` of the training part ('' when 0)."
     if not dev_fraction: return train_text, ''
     try: return split_text(train_text, dev_fraction)
-    except ValueError as e: raise ValueError(f'the training part is too short to carve a dev slice from: {e}') from None
+    except ValueError as e:
+        raise ValueError(f'the training part is too short to carve a dev slice from: {e}') from None

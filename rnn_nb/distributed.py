@@ -31,16 +31,20 @@ def _env_int(env, name, default):
     value = env.get(name)
     if value is None: return default
     try: return int(value)
-    except ValueError: raise ValueError(f'the environment variable {name}={value!r} must be an integer (torchrun sets it)') from None
+    except ValueError:
+        raise ValueError(f'the environment variable {name}={value!r} must be an integer '
+                         '(torchrun sets it)') from None
 
 def ranks_from_env(env: dict | None = None,  # the environment; None: os.environ
                   ) -> Ranks:
     "This process's place from torchrun's RANK, WORLD_SIZE and LOCAL_RANK; `Ranks()` where they are not set."
     env = os.environ if env is None else env
-    r = Ranks(_env_int(env, 'RANK', 0), _env_int(env, 'WORLD_SIZE', 1), _env_int(env, 'LOCAL_RANK', 0))
+    r = Ranks(_env_int(env, 'RANK', 0), _env_int(env, 'WORLD_SIZE', 1),
+              _env_int(env, 'LOCAL_RANK', 0))
     if r.world_size < 1 or not 0 <= r.rank < r.world_size or r.local_rank < 0:
-        raise ValueError(f'RANK={r.rank}, WORLD_SIZE={r.world_size}, LOCAL_RANK={r.local_rank} are inconsistent: '
-                         'RANK must lie in 0..WORLD_SIZE-1; start several processes with torchrun, which sets all three')
+        raise ValueError(f'RANK={r.rank}, WORLD_SIZE={r.world_size}, LOCAL_RANK={r.local_rank} '
+                         'are inconsistent: RANK must lie in 0..WORLD_SIZE-1; '
+                         'start several processes with torchrun, which sets all three')
     return r
 
 def is_main() -> bool:
@@ -50,11 +54,13 @@ def is_main() -> bool:
 def rank_device(device: torch.device,  # the device asked for, from --device
                 ranks: Ranks,  # from `ranks_from_env`
                ) -> torch.device:
-    "The device this process trains on: `device` for one process or on CPUs; GPU `cuda:LOCAL_RANK` for several processes on GPUs."
+    "This process's device: `device` for one process or on CPUs; GPU `cuda:LOCAL_RANK` for several processes on GPUs."
     if device.type != 'cuda' or ranks.world_size == 1: return device
     if ranks.local_rank >= torch.cuda.device_count():
-        raise ValueError(f'LOCAL_RANK={ranks.local_rank} has no GPU of its own: this machine has {torch.cuda.device_count()}; '
-                         'start at most that many processes per machine (torchrun --nproc-per-node), or train on --device cpu')
+        raise ValueError(f'LOCAL_RANK={ranks.local_rank} has no GPU of its own: '
+                         f'this machine has {torch.cuda.device_count()}; '
+                         'start at most that many processes per machine '
+                         '(torchrun --nproc-per-node), or train on --device cpu')
     return torch.device('cuda', ranks.local_rank)
 
 # %% ../nbs/07_distributed.ipynb #c07d0005
@@ -62,23 +68,27 @@ def rank_device(device: torch.device,  # the device asked for, from --device
 def process_group(ranks: Ranks,  # from `ranks_from_env`
                   device: torch.device,  # this process's device, from `rank_device`
                  ):
-    "Join torchrun's process group for the `with` block (NCCL on GPUs, gloo on CPUs); at its end wait for every process, then leave; nothing for one process."
+    "Join torchrun's group (NCCL on GPUs, gloo on CPUs) for the block, then wait for all, leave; one process: no-op."
     if ranks.world_size == 1: yield; return
     if device.type == 'cuda': torch.cuda.set_device(device)
-    dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo', device_id=device if device.type == 'cuda' else None)
+    dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo',
+                            device_id=device if device.type == 'cuda' else None)
     try:
         yield
-        dist.barrier()  # a normal end: every process gets here, after rank 0's report, before any leaves
-    finally: dist.destroy_process_group()  # after an error too (no barrier: the others may never reach it)
+        # a normal end: every process gets here, after rank 0's report, before any leaves
+        dist.barrier()
+    # after an error too (no barrier: the others may never reach it)
+    finally: dist.destroy_process_group()
 
 # %% ../nbs/07_distributed.ipynb #c07d0007
 class ParamsModule(nn.Module):
-    "An `nn.Module` around a functional model (one with a `params` list, chapter 01): its tensors become this module's parameters."
+    "An `nn.Module` around a functional model (`params` list, chapter 01): its tensors become the module's parameters."
     def __init__(self,
-                 model,  # a functional model keeping the contract, e.g. `RNNModelFast`; it computes with the new parameters from now on
+                 model,  # a functional model keeping the contract, e.g. `RNNModelFast`; now uses the new parameters
                 ):
         super().__init__()
-        self.weights = nn.ParameterList([nn.Parameter(p.detach()) for p in model.params])  # the same storage, now as Parameters
+        # the same storage, now as Parameters
+        self.weights = nn.ParameterList([nn.Parameter(p.detach()) for p in model.params])
         model.params = list(self.weights)
         self.model = model
 
@@ -86,7 +96,7 @@ class ParamsModule(nn.Module):
                 X: torch.Tensor,  # (batch, steps) token ids
                 state,  # from `begin_state` or the previous call
                ) -> tuple:
-        "The wrapped model's (logits of shape (steps * batch, vocab), new state), computed with this module's parameters."
+        "The wrapped model's (logits (steps * batch, vocab), new state), computed with this module's parameters."
         return self.model(X, state)
 
     def begin_state(self,
@@ -107,51 +117,59 @@ class DDPModel(DistributedDataParallel):
 
 def seed_per_process(ranks: Ranks,  # from `ranks_from_env`
                     ):
-    "Give each process its own stream of torch's generator (dropout masks), derived from the shared one: distinct, yet reproducible."
+    "Give each process its own torch generator stream (dropout masks), from the shared one: distinct, yet reproducible."
     if ranks.world_size > 1: torch.manual_seed(int(torch.randint(2**62, ())) + ranks.rank)
 
 def distributed_model(net,  # a model keeping the contract: an nn.Module or a functional model with `params`
                       device: torch.device,  # this process's device
                       ranks: Ranks,  # from `ranks_from_env`
                      ):
-    "`net` itself for one process; for several, `net` in a `DDPModel`, which averages the gradients across processes during `backward`."
+    "`net` for one process; for several, `net` in a `DDPModel`, averaging gradients across processes in `backward`."
     if ranks.world_size == 1: return net
     module = net if isinstance(net, nn.Module) else ParamsModule(net)
     return DDPModel(module, device_ids=[device.index] if device.type == 'cuda' else None)
 
 # %% ../nbs/07_distributed.ipynb #c07d0011
 class RankShard:
-    "This process's rows of every minibatch of `loader`: under sequential partitioning, one contiguous slice of the token stream."
+    "This process's rows of each minibatch of `loader`: with sequential partitioning, a contiguous slice of the stream."
     def __init__(self,
                  loader,  # yields (X, Y), each (batch, steps); every process must draw the same minibatches
                  ranks: Ranks,  # from `ranks_from_env`
-                 device: torch.device | None = None,  # under a process group: check, once an epoch, that all processes drew the same
+                 device: torch.device | None = None,  # in a process group: check every epoch that all drew the same
                 ):
         batch = getattr(loader, 'batch_size', None)
         if batch is not None and batch % ranks.world_size:
-            raise ValueError(f'--batch {batch} must be a multiple of the {ranks.world_size} processes: it is the global batch, split evenly '
-                             f'among them (e.g. --batch {max(ranks.world_size, batch - batch % ranks.world_size)})')
+            raise ValueError(f'--batch {batch} must be a multiple of the {ranks.world_size} '
+                             'processes: it is the global batch, split evenly among them '
+                             '(e.g. --batch '
+                             f'{max(ranks.world_size, batch - batch % ranks.world_size)})')
         self.loader, self.ranks, self.device, self.tokens = loader, ranks, device, 0
-        self.use_random_iter = getattr(loader, 'use_random_iter', False)  # `perplexity` carries the state across minibatches when False
+        # `perplexity` carries the state across minibatches when False
+        self.use_random_iter = getattr(loader, 'use_random_iter', False)
 
     def __len__(self): return len(self.loader)
 
     def __iter__(self):
-        self.tokens = 0  # target tokens this process saw in the last pass: the weights of `reduce_metrics`
+        # target tokens this process saw in the last pass: the weights of `reduce_metrics`
+        self.tokens = 0
         for i, (X, Y) in enumerate(self.loader):
             if i == 0: self._check_same(X)
-            X, Y = X.tensor_split(self.ranks.world_size)[self.ranks.rank], Y.tensor_split(self.ranks.world_size)[self.ranks.rank]
+            X, Y = (X.tensor_split(self.ranks.world_size)[self.ranks.rank],
+                    Y.tensor_split(self.ranks.world_size)[self.ranks.rank])
             self.tokens += Y.numel()
             yield X, Y  # (batch / world_size, steps) each
 
     def _check_same(self, X):
         "Raise unless every process drew the same first minibatch (Python's `random` seeded alike and used alike)."
         if self.device is None or not (dist.is_available() and dist.is_initialized()): return
-        code = float((X.double().flatten() * torch.arange(1, X.numel() + 1, dtype=torch.float64)).sum())  # exact: far below 2**53
+        # exact: far below 2**53
+        code = float((X.double().flatten()
+                      * torch.arange(1, X.numel() + 1, dtype=torch.float64)).sum())
         t = torch.tensor([code, -code], dtype=torch.float64, device=self.device)
         dist.all_reduce(t, op=dist.ReduceOp.MAX)
         if t[0] != -t[1]:
-            raise RuntimeError('the processes drew different minibatches: seed Python\'s `random` alike in every process and use it alike')
+            raise RuntimeError('the processes drew different minibatches: '
+                               'seed Python\'s `random` alike in every process and use it alike')
 
 # %% ../nbs/07_distributed.ipynb #c07d0014
 def _all_sum(values: list[float], device: torch.device) -> list[float]:
@@ -163,21 +181,25 @@ def reduce_metrics(train_iter: RankShard,  # this process's training minibatches
                    val_iter: RankShard | None,  # this process's validation minibatches, or None
                    device: torch.device,  # this process's device (NCCL reduces tensors on the GPU)
                   ):
-    "A `train` callback, first in the list: it replaces this process's perplexities by those of all processes together, and its speed by their sum."
+    "A `train` callback, first in the list: this process's perplexities become all processes', its speed their sum."
     def reduce(epoch, history):
         if not (dist.is_available() and dist.is_initialized()): return False
         for key, it in (('train_ppl', train_iter), ('val_ppl', val_iter)):
             if it is None or history[key][-1] is None: continue
-            nll, tokens = _all_sum([math.log(history[key][-1]) * it.tokens, it.tokens], device)  # summed over processes
+            # summed over processes
+            nll, tokens = _all_sum([math.log(history[key][-1]) * it.tokens, it.tokens], device)
             history[key][-1] = math.exp(nll / tokens)
         history['tokens_per_sec'][-1] = _all_sum([history['tokens_per_sec'][-1]], device)[0]
-        return False  # never stops training: the callbacks after it decide, on the same numbers in every process
+        # never stops training: the callbacks after it decide, on the same numbers in every process
+        return False
     return reduce
 
 @contextlib.contextmanager
 def quiet_unless_main():
     "Send the output of every process but rank 0 to /dev/null, so that each line is printed once."
     try: main_process = is_main()
-    except ValueError: main_process = True  # a bad environment: `run_train` reports it, from every process
+    # a bad environment: `run_train` reports it, from every process
+    except ValueError: main_process = True
     if main_process: yield; return
-    with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null), contextlib.redirect_stderr(null): yield
+    with (open(os.devnull, 'w') as null, contextlib.redirect_stdout(null),
+          contextlib.redirect_stderr(null)): yield

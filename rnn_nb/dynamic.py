@@ -19,26 +19,36 @@ from .prediction import EvalResult
 # %% ../nbs/06c_dynamic.ipynb #d06c0009
 def _check_model(net):
     "A model must keep the contract: the second edition's bare module returns logits only."
-    if isinstance(net, RNNLMScratch): raise TypeError('net is an RNNLMScratch, whose forward returns logits only: pass as_lm(net)')
+    if isinstance(net, RNNLMScratch):
+        raise TypeError('net is an RNNLMScratch, whose forward returns logits only: '
+                        'pass as_lm(net)')
     if not callable(net) or not hasattr(net, 'begin_state'):
-        raise TypeError(f'net must be a model keeping the contract net(X, state) -> (logits, state) with net.begin_state, got {type(net).__name__}')
+        raise TypeError('net must be a model keeping the contract '
+                        'net(X, state) -> (logits, state) '
+                        f'with net.begin_state, got {type(net).__name__}')
 
 def _stream(text, vocab, clean, device, name):
-    "The tokens of `text` as one stream: (ids, which targets (the tokens after the first) are in the vocabulary, level, the distinct tokens outside it, their count)."
+    "`text` as a stream: (ids, which targets are in the vocabulary, level, distinct tokens outside it, their count)."
     if isinstance(text, str): lines = io.StringIO(text).readlines()
     elif hasattr(text, '__iter__'): lines = list(text)
-    else: raise TypeError(f'{name} must be a str or an iterable of str lines, got {type(text).__name__}')
+    else:
+        raise TypeError(f'{name} must be a str or an iterable of str lines, '
+                        f'got {type(text).__name__}')
     if not all(isinstance(line, str) for line in lines):
-        raise TypeError(f'{name} must be a str or an iterable of str lines; dynamic evaluation reads one stream, not (X, Y) minibatches')
+        raise TypeError(f'{name} must be a str or an iterable of str lines; '
+                        'dynamic evaluation reads one stream, not (X, Y) minibatches')
     level = token_level(vocab)
     if clean is not None: lines = [clean_line(line, clean) for line in lines]
     tokens = [tok for line in lines for tok in (list(line) if level == 'char' else line.split())]
     known = [tok in vocab.token_to_idx for tok in tokens]
     if len(tokens) < 2 or not any(known[1:]):
-        raise ValueError(f'{name} has {len(tokens)} {level} tokens, {sum(known)} of them in the vocabulary: at least two tokens, '
-                         'one of them after the first and in the vocabulary, are needed to score anything')
+        raise ValueError(f'{name} has {len(tokens)} {level} tokens, '
+                         f'{sum(known)} of them in the vocabulary: '
+                         'at least two tokens, one of them after the first and in the vocabulary, '
+                         'are needed to score anything')
     oov = sorted({tok for tok, k in zip(tokens, known) if not k})
-    return torch.tensor(vocab[tokens], device=device), torch.tensor(known[1:], device=device), level, oov, len(tokens) - sum(known)
+    return (torch.tensor(vocab[tokens], device=device), torch.tensor(known[1:], device=device),
+            level, oov, len(tokens) - sum(known))
 
 # %% ../nbs/06c_dynamic.ipynb #d06c0011
 def _adaptable(net):
@@ -46,15 +56,18 @@ def _adaptable(net):
     model = copy.deepcopy(net)
     if hasattr(model, 'eval'): model.eval()
     params = [p for p in model_parameters(model) if p.requires_grad]
-    if not params: raise ValueError('net has no parameters with requires_grad=True: dynamic evaluation has nothing to adapt')
+    if not params:
+        raise ValueError('net has no parameters with requires_grad=True: '
+                         'dynamic evaluation has nothing to adapt')
     return model, params
 
 def _segments(model, ids, scored, segment, device, grad=True):
-    "For each segment of `ids` read as one stream: the -ln P of its targets (with their graph if `grad`) and which are scored; the state carried, detached."
+    "Per segment of stream `ids`: targets' -ln P (graph kept if `grad`), which are scored; the state carried, detached."
     state = model.begin_state(batch_size=1, device=device)
     for i in range(0, len(ids) - 1, segment):
         Y = ids[i + 1:i + 1 + segment]  # the next token of every input
-        with torch.set_grad_enabled(grad), torch.backends.cudnn.flags(enabled=False):  # cuDNN's RNN backward refuses eval mode
+        # cuDNN's RNN backward refuses eval mode
+        with torch.set_grad_enabled(grad), torch.backends.cudnn.flags(enabled=False):
             logits, state = model(ids[i:i + len(Y)].unsqueeze(0), state)  # (len(Y), vocab)
         state = detach_state(state)
         yield F.cross_entropy(logits.float(), Y, reduction='none'), scored[i:i + len(Y)]
@@ -65,14 +78,14 @@ def _grads(nll, keep, params):
     return [torch.zeros_like(p) if g is None else g for p, g in zip(params, grads)]
 
 # %% ../nbs/06c_dynamic.ipynb #d06c0013
-def grad_mean_square(net,  # a model keeping the contract: net(X, state) -> (logits, state), net.begin_state; not modified
+def grad_mean_square(net,  # keeps the contract: net(X, state) -> (logits, state), net.begin_state; not modified
                      text,  # the training text (a str or an iterable of lines), or a part of it
                      vocab: Vocab,  # the vocabulary the model was trained with
                      device: str | torch.device = 'cpu',  # where the model's parameters live
                      segment: int = 50,  # tokens per gradient: the segment length of `dynamic_evaluate`
-                     clean: str | None = None,  # clean each line first ('d2l' or 'none'); None: take the text as it is
+                     clean: str | None = None,  # clean each line first ('d2l' or 'none'); None: the text as it is
                     ) -> list[torch.Tensor]:
-    "MS of Krause et al.: each trainable parameter's squared gradient, averaged over the segments of `text` read as one stream."
+    "MS of Krause et al.: each trainable parameter's squared gradient, averaged over the segments of the stream `text`."
     check_int('segment', segment); _check_model(net)
     ids, scored, *_ = _stream(text, vocab, clean, device, 'train_text')
     model, params = _adaptable(net)
@@ -89,12 +102,17 @@ class _RMSStep:
     def __init__(self, params, lr, decay, eps, beta, grad_stats):
         self.params, self.lr, self.eps, self.beta, self.t = params, lr, eps, beta, 0
         self.theta0 = [p.detach().clone() for p in params]
-        if grad_stats is None: self.ms, self.rates = [torch.zeros_like(p) for p in params], [decay] * len(params)
+        if grad_stats is None:
+            self.ms, self.rates = [torch.zeros_like(p) for p in params], [decay] * len(params)
         else:
             self.ms, self.rms = None, [m.to(p.device).sqrt() for m, p in zip(grad_stats, params)]
-            mean_rms = sum(float(r.sum()) for r in self.rms) / sum(r.numel() for r in self.rms)  # over all weights
-            if not mean_rms > 0: raise ValueError('grad_stats are all zero: the training text gave no gradient; compute them on a text the model can score')
-            self.rates = [(decay * r / mean_rms).clamp(max=1.0) for r in self.rms]  # lambda * RMS_norm, at most 1
+            # over all weights
+            mean_rms = sum(float(r.sum()) for r in self.rms) / sum(r.numel() for r in self.rms)
+            if not mean_rms > 0:
+                raise ValueError('grad_stats are all zero: the training text gave no gradient; '
+                                 'compute them on a text the model can score')
+            # lambda * RMS_norm, at most 1
+            self.rates = [(decay * r / mean_rms).clamp(max=1.0) for r in self.rms]
 
     @torch.no_grad()
     def __call__(self, grads):
@@ -109,53 +127,69 @@ class _RMSStep:
 # %% ../nbs/06c_dynamic.ipynb #d06c0017
 @dataclasses.dataclass(repr=False)
 class DynamicResult(EvalResult):
-    "What `dynamic_evaluate` measured: an `EvalResult` (bits per token read as `evaluate`'s), and the loss of every target in reading order."
-    token_nll: torch.Tensor | None = None  # (tokens - 1,) -ln P of every token after the first, in nats; 0 where not scored
+    "What `dynamic_evaluate` measured: an `EvalResult` (bits as `evaluate`'s) and every target's loss in reading order."
+    # (tokens - 1,) -ln P of every token after the first, in nats; 0 where not scored
+    token_nll: torch.Tensor | None = None
 
 def _check_args(lr, segment, decay, eps, beta, update):
     "The numbers and the flag, checked once at the entry point: TypeError for a wrong type, ValueError for a bad value."
     for name, value in (('lr', lr), ('decay', decay), ('eps', eps), ('beta', beta)):
-        if not isinstance(value, (int, float)) or isinstance(value, bool): raise TypeError(f'{name} must be a number, got {type(value).__name__}: {value!r}')
-    if not 0 < lr < math.inf: raise ValueError(f'lr={lr!r} must be a finite number > 0 (update=False scores without learning)')
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise TypeError(f'{name} must be a number, got {type(value).__name__}: {value!r}')
+    if not 0 < lr < math.inf:
+        raise ValueError(f'lr={lr!r} must be a finite number > 0 '
+                         '(update=False scores without learning)')
     check_int('segment', segment)
-    if not 0 <= decay < 1: raise ValueError(f'decay={decay!r} must lie in [0, 1): the fraction of the way back to the trained weights at each step')
+    if not 0 <= decay < 1:
+        raise ValueError(f'decay={decay!r} must lie in [0, 1): '
+                         'the fraction of the way back to the trained weights at each step')
     if not 0 < eps < math.inf: raise ValueError(f'eps={eps!r} must be a finite number > 0')
-    if not 0 <= beta < 1: raise ValueError(f'beta={beta!r} must lie in [0, 1): the weight of the past in the running mean square')
-    if not isinstance(update, bool): raise TypeError(f'update must be a bool, got {type(update).__name__}: {update!r}')
+    if not 0 <= beta < 1:
+        raise ValueError(f'beta={beta!r} must lie in [0, 1): '
+                         'the weight of the past in the running mean square')
+    if not isinstance(update, bool):
+        raise TypeError(f'update must be a bool, got {type(update).__name__}: {update!r}')
 
 def _check_stats(grad_stats, params):
     "Statistics from `grad_mean_square` for this model: one tensor per trainable parameter, of its shape."
     if grad_stats is None: return None
     shapes = [tuple(p.shape) for p in params]
-    if not isinstance(grad_stats, (list, tuple)) or [tuple(getattr(m, 'shape', ())) for m in grad_stats] != shapes:
-        raise ValueError(f'grad_stats must hold one tensor per trainable parameter of net, of shapes {shapes[:4]}{"..." if len(shapes) > 4 else ""}: '
-                         'compute them with grad_mean_square(net, train_text, vocab) for this model')
+    if (not isinstance(grad_stats, (list, tuple))
+            or [tuple(getattr(m, 'shape', ())) for m in grad_stats] != shapes):
+        raise ValueError('grad_stats must hold one tensor per trainable parameter of net, '
+                         f'of shapes {shapes[:4]}{"..." if len(shapes) > 4 else ""}: '
+                         'compute them with grad_mean_square(net, train_text, vocab) '
+                         'for this model')
     return grad_stats
 
 # %% ../nbs/06c_dynamic.ipynb #d06c0018
-def dynamic_evaluate(net,  # a model keeping the contract: net(X, state) -> (logits, state), net.begin_state; not modified
-                     text,  # a str or an iterable of lines (e.g. `read_time_machine(path)`), read as one stream
+def dynamic_evaluate(net,  # keeps the contract: net(X, state) -> (logits, state), net.begin_state; not modified
+                     text,  # a str or iterable of lines (e.g. `read_time_machine(path)`), read as one stream
                      vocab: Vocab,  # the vocabulary the model was trained with
                      device: str | torch.device = 'cpu',  # where the model's parameters live
                      lr: float = 5e-4,  # eta: the step size of every RMS-normalised weight, > 0
                      segment: int = 50,  # tokens scored, then learnt from, per step
-                     decay: float = 1e-3,  # lambda: the fraction of the way back to the trained weights per step, in [0, 1)
-                     train_text=None,  # a training text (str or lines): Krause et al.'s MS from it; None: the running MS of the evaluation gradients
-                     grad_stats: list | None = None,  # MS already computed by `grad_mean_square`, instead of `train_text`
+                     decay: float = 1e-3,  # lambda: fraction of the way back to the trained weights per step, in [0, 1)
+                     train_text=None,  # str or lines: Krause et al.'s MS from it; None: running MS of eval gradients
+                     grad_stats: list | None = None,  # MS computed by `grad_mean_square`, instead of `train_text`
                      eps: float = 1e-5,  # added to sqrt(MS), > 0
-                     beta: float = 0.99,  # weight of the past in the running MS (used without train_text or grad_stats)
-                     clean: str | None = None,  # clean each line first ('d2l' or 'none'); None: take the text as it is
-                     update: bool = True,  # False: score only, with the trained weights (static evaluation, as `evaluate`)
+                     beta: float = 0.99,  # weight of the past in the running MS (without train_text or grad_stats)
+                     clean: str | None = None,  # clean each line first ('d2l' or 'none'); None: the text as it is
+                     update: bool = True,  # False: score only, with the trained weights (static, as `evaluate`)
                     ) -> DynamicResult:
-    "Bits per token of `net` on `text` read as one stream, each segment scored with the current weights, then learnt from (Krause et al. 2018)."
+    "Bits per token on stream `text`, each segment scored with current weights, then learnt from (Krause et al. 2018)."
     _check_args(lr, segment, decay, eps, beta, update); _check_model(net)
-    if train_text is not None and grad_stats is not None: raise ValueError('give train_text or grad_stats, not both: grad_stats are what grad_mean_square(net, train_text, vocab) computes')
+    if train_text is not None and grad_stats is not None:
+        raise ValueError('give train_text or grad_stats, not both: '
+                         'grad_stats are what grad_mean_square(net, train_text, vocab) computes')
     ids, scored, level, oov, n_oov = _stream(text, vocab, clean, device, 'text')
-    if train_text is not None: grad_stats = grad_mean_square(net, train_text, vocab, device, segment, clean)
+    if train_text is not None:
+        grad_stats = grad_mean_square(net, train_text, vocab, device, segment, clean)
     model, params = _adaptable(net)
     step, token_nll = _RMSStep(params, lr, decay, eps, beta, _check_stats(grad_stats, params)), []
     for nll, keep in _segments(model, ids, scored, segment, device, grad=update):
-        token_nll.append((nll.detach() * keep).cpu())  # scored by the weights of before this segment's step
+        # scored by the weights of before this segment's step
+        token_nll.append((nll.detach() * keep).cpu())
         if update and keep.any(): step(_grads(nll, keep, params))
     token_nll, n = torch.cat(token_nll), int(scored.sum())
     return DynamicResult(float(token_nll.sum()) / n, n, n_oov, oov, level, token_nll)

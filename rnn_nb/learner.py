@@ -22,7 +22,7 @@ from .checkpoints import model_tensors, rng_states, save_checkpoint, set_rng_sta
 OPTIMIZERS = ('sgd', 'adam', 'adamw')
 
 class StreamLoader:
-    "Token ids read as one stream: (X, Y) chunks of one row, in order, so that the state carries and every token is scored once."
+    "Token ids as one stream: (X, Y) one-row chunks, in order, so the state carries and each token is scored once."
     use_random_iter = False  # chapter 03's `perplexity` carries the state across the chunks
 
     def __init__(self,
@@ -30,7 +30,9 @@ class StreamLoader:
                  steps: int = 256,  # tokens per chunk
                 ):
         self.ids, self.steps = torch.as_tensor(ids, dtype=torch.long), steps
-        if len(self.ids) < 2: raise ValueError(f'a stream of {len(self.ids)} tokens has nothing to score: at least two are needed')
+        if len(self.ids) < 2:
+            raise ValueError(f'a stream of {len(self.ids)} tokens has nothing to score: '
+                             'at least two are needed')
 
     def __len__(self): return math.ceil((len(self.ids) - 1) / self.steps)
 
@@ -44,16 +46,17 @@ def make_loaders(train_ids: list[int],  # token ids of the training text
                  batch: int,  # rows per minibatch
                  steps: int,  # tokens per row
                 ) -> tuple:
-    "`(train_iter, val_iter)`: sequential minibatches of the training part, and the validation part as one stream (None if empty)."
+    "`(train_iter, val_iter)`: sequential minibatches of `train_ids`, `val_ids` as one stream (None if empty)."
     return SeqDataLoader(train_ids, batch, steps), StreamLoader(val_ids) if len(val_ids) else None
 
 def make_optimizer(net,  # a model keeping the contract: an nn.Module, or a functional model with `params`
                    name: str,  # one of OPTIMIZERS
                    lr: float,  # learning rate
-                   weight_decay: float = 0.0,  # adamw: decoupled decay of the weights; sgd, adam: an L2 term in the gradient
+                   weight_decay: float = 0.0,  # adamw: decoupled weight decay; sgd, adam: an L2 term in the gradient
                   ) -> torch.optim.Optimizer:
     "SGD, Adam or AdamW over the model's parameters (an nn.Module's, or a functional model's `params`)."
-    if name not in OPTIMIZERS: raise ValueError(f'optimizer={name!r} is not supported: use one of {OPTIMIZERS}')
+    if name not in OPTIMIZERS:
+        raise ValueError(f'optimizer={name!r} is not supported: use one of {OPTIMIZERS}')
     kind = {'sgd': torch.optim.SGD, 'adam': torch.optim.Adam, 'adamw': torch.optim.AdamW}[name]
     return kind(model_parameters(net), lr=lr, weight_decay=weight_decay)
 
@@ -61,16 +64,18 @@ def make_optimizer(net,  # a model keeping the contract: an nn.Module, or a func
 SCHEDULES = ('constant', 'cosine')
 
 class LRSchedule:
-    "The learning rate of every update: a linear warm-up over `warmup` steps, then constant or a cosine decay to 0 at `total` steps."
+    "The learning rate per update: linear warm-up for `warmup` steps, then constant or cosine decay to 0 at `total`."
     def __init__(self,
-                 optimizer: torch.optim.Optimizer,  # its param_groups' 'lr' is set before every update, 'lr_step' counts them
+                 optimizer: torch.optim.Optimizer,  # param_groups' 'lr' set before every update, 'lr_step' counts them
                  lr: float,  # the peak learning rate
                  total: int,  # updates in the whole run: the cosine reaches 0 there
                  warmup: int = 0,  # updates of the linear warm-up; 0: none
                  kind: str = 'cosine',  # 'cosine' or 'constant' after the warm-up
                 ):
-        if kind not in SCHEDULES: raise ValueError(f'schedule={kind!r} is not supported: use one of {SCHEDULES}')
-        self.optimizer, self.lr, self.total, self.warmup, self.kind = optimizer, lr, max(total, 1), warmup, kind
+        if kind not in SCHEDULES:
+            raise ValueError(f'schedule={kind!r} is not supported: use one of {SCHEDULES}')
+        self.optimizer, self.lr, self.total, self.warmup, self.kind = (optimizer, lr, max(total, 1),
+                                                                       warmup, kind)
         self._apply()
 
     @property
@@ -100,9 +105,9 @@ def snapshot(net,  # the model: an nn.Module or a functional model
              optimizer: torch.optim.Optimizer,  # its optimizer
              meta: dict,  # plain values to keep with it (history, best epoch)
             ) -> dict:
-    "A copy, in memory, of everything a checkpoint holds at the end of an epoch: tensors, optimizer state, RNG states, `meta`."
-    return copy.deepcopy({'model': {k: v.detach() for k, v in model_tensors(net).items()}, 'optimizer': optimizer.state_dict(),
-                          'rng': rng_states(), 'meta': meta})
+    "An in-memory copy of all a checkpoint holds at the end of an epoch: tensors, optimizer state, RNG states, `meta`."
+    return copy.deepcopy({'model': {k: v.detach() for k, v in model_tensors(net).items()},
+                          'optimizer': optimizer.state_dict(), 'rng': rng_states(), 'meta': meta})
 
 def restore(snap: dict,  # from `snapshot`
             net,  # the model it was taken of
@@ -115,24 +120,28 @@ def restore(snap: dict,  # from `snapshot`
     set_rng_states(snap['rng'])
 
 # %% ../nbs/08_learner.ipynb #c0700019
-def _bar(done, total, width=20): return '#' * round(width * done / total) + '-' * (width - round(width * done / total))
+def _bar(done, total, width=20):
+    return '#' * round(width * done / total) + '-' * (width - round(width * done / total))
 
 class Tracker:
-    "A `train` callback: records each epoch, snapshots the last and the best (validation) epoch, stops early, shows progress."
+    "A `train` callback: records epochs, snapshots the last and best (validation) epoch, stops early, shows progress."
     def __init__(self,
                  net,  # the model being trained
                  optimizer: torch.optim.Optimizer,  # its optimizer
                  epochs: int,  # the epoch to train up to (counted from the first run, when resuming)
                  start: int = 0,  # epochs done before (when resuming)
-                 patience: int = 0,  # stop after this many epochs without a better validation perplexity; 0: never
+                 patience: int = 0,  # stop after this many epochs without a better val perplexity; 0: never
                  meta: dict | None = None,  # history and best epoch so far (from a checkpoint's config)
                  out: TextIO | None = None,  # where progress lines go; None: nowhere
                  unit: str = 'char',  # 'char' or 'token': what the bits are per
                  val_name: str = 'val',  # what the progress line calls the validation text, e.g. 'dev'
                 ):
-        self.net, self.optimizer, self.epochs, self.start, self.patience, self.out, self.unit = net, optimizer, epochs, start, patience, out, unit
+        (self.net, self.optimizer, self.epochs, self.start, self.patience, self.out,
+         self.unit) = net, optimizer, epochs, start, patience, out, unit
         self.val_name = val_name
-        self.meta = copy.deepcopy(meta) if meta else {'history': {'train_ppl': [], 'val_ppl': [], 'tokens_per_sec': []}, 'best_epoch': 0, 'best_val_ppl': None}
+        self.meta = (copy.deepcopy(meta) if meta
+                     else {'history': {'train_ppl': [], 'val_ppl': [], 'tokens_per_sec': []},
+                           'best_epoch': 0, 'best_val_ppl': None})
         self.timer = time.perf_counter()
         self.last = snapshot(net, optimizer, self.meta) if start else None
         self.best = self.last if start and self.meta['best_epoch'] == start else None
@@ -141,10 +150,13 @@ class Tracker:
         epoch, m = self.start + epoch, self.meta
         ppl, val = history['train_ppl'][-1], history['val_ppl'][-1]
         if not math.isfinite(ppl) or (val is not None and not math.isfinite(val)):
-            raise ValueError(f'epoch {epoch}: the run diverged (training perplexity {ppl}, validation {val}); the epoch is not kept, '
-                             'and nothing is saved from it: lower the learning rate or clip the gradient norm')
+            raise ValueError(f'epoch {epoch}: the run diverged '
+                             f'(training perplexity {ppl}, validation {val}); '
+                             'the epoch is not kept, and nothing is saved from it: '
+                             'lower the learning rate or clip the gradient norm')
         for k in m['history']: m['history'][k].append(history[k][-1])
-        improved = val is None or m['best_val_ppl'] is None or val < m['best_val_ppl']  # no validation text: the last is best
+        # no validation text: the last is best
+        improved = val is None or m['best_val_ppl'] is None or val < m['best_val_ppl']
         if improved: m['best_epoch'], m['best_val_ppl'] = epoch, val
         self.last = snapshot(self.net, self.optimizer, m)
         if improved: self.best = self.last
@@ -163,11 +175,13 @@ class Tracker:
         "Print the progress line of `epoch` to `out` (nothing when `out` is None)."
         if self.out is None: return
         h = {k: v[-1] for k, v in self.meta['history'].items()}
-        val = 'no validation text' if h['val_ppl'] is None else f"{self.val_name} {h['val_ppl']:.3f} ({math.log2(h['val_ppl']):.3f})"
+        val = ('no validation text' if h['val_ppl'] is None
+               else f"{self.val_name} {h['val_ppl']:.3f} ({math.log2(h['val_ppl']):.3f})")
         print(f"epoch {epoch:>{len(str(self.epochs))}}/{self.epochs} [{_bar(epoch, self.epochs)}] "
               f"train {h['train_ppl']:.3f} ppl ({math.log2(h['train_ppl']):.3f} bits/{self.unit}), "
               f"{val}, {h['tokens_per_sec']:,.0f} tok/s, "
-              f"{time.perf_counter() - self.timer:.0f} s{'  *best' if improved else ''}", file=self.out, flush=True)
+              f"{time.perf_counter() - self.timer:.0f} s{'  *best' if improved else ''}",
+              file=self.out, flush=True)
 
 # %% ../nbs/08_learner.ipynb #c0700022
 def fit(net,  # the model
@@ -181,8 +195,9 @@ def fit(net,  # the model
         scheduler: LRSchedule | None = None,  # stepped after every update; None: a constant learning rate
        ) -> dict:
     "Chapter 03's `train`, silent (`verbose=False`): the callbacks report progress."
-    return train(net, train_iter, None, None, epochs, device, grad_clip=clip or None, val_iter=val_iter, callbacks=callbacks,
-                 updater=optimizer, verbose=False, scheduler=scheduler)
+    return train(net, train_iter, None, None, epochs, device, grad_clip=clip or None,
+                 val_iter=val_iter, callbacks=callbacks, updater=optimizer, verbose=False,
+                 scheduler=scheduler)
 
 def save_state(path: Path,  # the checkpoint file
                snap: dict,  # from `snapshot`: the epoch to save
@@ -190,10 +205,11 @@ def save_state(path: Path,  # the checkpoint file
                optimizer: torch.optim.Optimizer,  # its optimizer
                vocab: Vocab,  # the model's vocabulary
                config: dict,  # the run's settings (plain values)
-               extra: dict | None = None,  # more to keep in the file, as for `save_checkpoint` (e.g. chapter 06b's mixture)
+               extra: dict | None = None,  # more to keep, as for `save_checkpoint` (e.g. chapter 06b's mixture)
               ):
     "Write the snapshot's epoch to `path` through chapter 04a's atomic `save_checkpoint`; nothing when `snap` is None."
     if snap is None: return
     restore(snap, net, optimizer)
-    save_checkpoint(path, net, vocab, {**config, **snap['meta']}, optimizer, len(snap['meta']['history']['train_ppl']), extra)
+    save_checkpoint(path, net, vocab, {**config, **snap['meta']}, optimizer,
+                    len(snap['meta']['history']['train_ppl']), extra)
 

@@ -23,27 +23,35 @@ def _check_lam(lam) -> float:
     "lam as a float, once checked: a number in [0, 1]."
     if not isinstance(lam, (int, float)) or isinstance(lam, bool):
         raise TypeError(f'lam must be a number in [0, 1], got {type(lam).__name__}: {lam!r}')
-    if not 0 <= lam <= 1: raise ValueError(f'lam={lam!r} must lie in [0, 1]: the weight of the network (1: the network alone, 0: the n-gram alone)')
+    if not 0 <= lam <= 1:
+        raise ValueError(f'lam={lam!r} must lie in [0, 1]: the weight of the network '
+                         '(1: the network alone, 0: the n-gram alone)')
     return float(lam)
 
 def _log(x: float) -> float: return math.log(x) if x > 0 else -math.inf
 
 class Mixture(nn.Module):
-    "A network and a CharNGram mixed, lam p_net + (1 - lam) p_kn, keeping the model contract: the logits are the mixture's log-probabilities."
+    "A network and a CharNGram mixed, lam p_net + (1 - lam) p_kn, keeping the model contract: the logits are log p_mix."
     def __init__(self,
-                 net,  # a model keeping the contract net(X, state) -> (logits, state), over the n-gram's vocabulary
+                 net,  # keeps the contract net(X, state) -> (logits, state), over the n-gram's vocabulary
                  ngram: CharNGram,  # the counted n-gram models
                  n: int,  # the order used, 1..ngram.max_n
                  lam: float,  # the network's weight, in [0, 1]
                 ):
         super().__init__()
-        if not isinstance(ngram, CharNGram): raise TypeError(f'ngram must be a CharNGram, got {type(ngram).__name__}')
+        if not isinstance(ngram, CharNGram):
+            raise TypeError(f'ngram must be a CharNGram, got {type(ngram).__name__}')
         if not callable(net) or not hasattr(net, 'begin_state'):
-            raise TypeError(f'net must be a model keeping the contract net(X, state) -> (logits, state) with net.begin_state, got {type(net).__name__}')
-        if check_int('n', n) > ngram.max_n: raise ValueError(f'n={n} must be an int from 1 to the n-gram\'s max_n={ngram.max_n}')
+            raise TypeError('net must be a model keeping the contract '
+                            'net(X, state) -> (logits, state) '
+                            f'with net.begin_state, got {type(net).__name__}')
+        if check_int('n', n) > ngram.max_n:
+            raise ValueError(f'n={n} must be an int from 1 to the n-gram\'s max_n={ngram.max_n}')
         self.net, self.ngram, self.n, self.lam = net, ngram, n, _check_lam(lam)
-        self.width = max(n - 2, 0)  # ids kept in the state: with the current input, the n - 1 of the n-gram's context
-        self.single = torch.is_tensor(net.begin_state(batch_size=1, device='cpu'))  # the network's state: one tensor, or a tuple
+        # ids kept in the state: with the current input, the n - 1 of the n-gram's context
+        self.width = max(n - 2, 0)
+        # the network's state: one tensor, or a tuple
+        self.single = torch.is_tensor(net.begin_state(batch_size=1, device='cpu'))
 
     def begin_state(self,
                     batch_size: int,  # sequences in the minibatch
@@ -60,13 +68,19 @@ class Mixture(nn.Module):
                ) -> tuple:
         "(log p_mix of shape (steps * batch, vocab), time-major as a network's logits; the new state)."
         *inner, context = state
-        logits, inner = self.net(X, inner[0] if self.single else tuple(inner))  # (steps * batch, vocab)
+        # (steps * batch, vocab)
+        logits, inner = self.net(X, inner[0] if self.single else tuple(inner))
         V = len(self.ngram.vocab)
-        if logits.shape[-1] != V: raise ValueError(f'the network gives {logits.shape[-1]} logits per token, the n-gram has {V} tokens: both need the same vocabulary')
-        ids = torch.cat([context, X.to(context)], dim=1)  # (batch, width + steps): the kept ids, then the inputs
-        p_kn = self.ngram.next_probs(ids, self.n)[:, self.width:]  # (batch, steps, vocab): the distribution after each input
+        if logits.shape[-1] != V:
+            raise ValueError(f'the network gives {logits.shape[-1]} logits per token, '
+                             f'the n-gram has {V} tokens: both need the same vocabulary')
+        # (batch, width + steps): the kept ids, then the inputs
+        ids = torch.cat([context, X.to(context)], dim=1)
+        # (batch, steps, vocab): the distribution after each input
+        p_kn = self.ngram.next_probs(ids, self.n)[:, self.width:]
         dtype = torch.promote_types(logits.dtype, torch.float32)
-        log_kn = p_kn.transpose(0, 1).reshape(-1, V).log().to(logits.device, dtype)  # (steps * batch, vocab), time-major
+        # (steps * batch, vocab), time-major
+        log_kn = p_kn.transpose(0, 1).reshape(-1, V).log().to(logits.device, dtype)
         log_net = F.log_softmax(logits.to(dtype), dim=-1)
         mixed = torch.logaddexp(log_net + _log(self.lam), log_kn + _log(1 - self.lam))
         inner = (inner,) if torch.is_tensor(inner) else tuple(inner)
@@ -80,13 +94,19 @@ class Mixture(nn.Module):
 def best_lambda(p_net: torch.Tensor,  # (N,) the probability the network gave each scored token
                 p_kn: torch.Tensor,  # (N,) the probability the n-gram gave it
                ) -> float:
-    "The weight lam in [0, 1] that maximises sum log(lam p_net + (1 - lam) p_kn): bisection on the derivative, which decreases."
+    "The lam in [0, 1] maximising sum log(lam p_net + (1 - lam) p_kn): bisection on the derivative, which decreases."
     for name, p in (('p_net', p_net), ('p_kn', p_kn)):
-        if not torch.is_tensor(p) or not p.is_floating_point() or p.dim() != 1: raise TypeError(f'{name} must be a 1-D float tensor of probabilities, got {type(p).__name__}')
-        if not len(p) or not bool(((p > 0) & (p <= 1)).all()): raise ValueError(f'{name} must hold at least one probability, each in (0, 1]')
-    if len(p_net) != len(p_kn): raise ValueError(f'p_net has {len(p_net)} probabilities and p_kn {len(p_kn)}: give one of each per scored token')
+        if not torch.is_tensor(p) or not p.is_floating_point() or p.dim() != 1:
+            raise TypeError(f'{name} must be a 1-D float tensor of probabilities, '
+                            f'got {type(p).__name__}')
+        if not len(p) or not bool(((p > 0) & (p <= 1)).all()):
+            raise ValueError(f'{name} must hold at least one probability, each in (0, 1]')
+    if len(p_net) != len(p_kn):
+        raise ValueError(f'p_net has {len(p_net)} probabilities and p_kn {len(p_kn)}: '
+                         'give one of each per scored token')
     p, q = p_net.double(), p_kn.double()
-    slope = lambda lam: float(((p - q) / (lam * p + (1 - lam) * q)).sum())  # dL/dlam of the log-likelihood: decreasing in lam
+    # dL/dlam of the log-likelihood: decreasing in lam
+    slope = lambda lam: float(((p - q) / (lam * p + (1 - lam) * q)).sum())
     if slope(0.0) <= 0: return 0.0
     if slope(1.0) >= 0: return 1.0
     lo, hi = 0.0, 1.0
@@ -106,28 +126,40 @@ class MixtureFit:
     orders: dict  # n -> (its best lam, the mixture's bits, the n-gram's own bits)
     tokens: int  # characters scored
 
-def _mix(p_net, p_kn, lam): return lam * p_net + (1 - lam) * p_kn  # the mixture's probability of each token
+# the mixture's probability of each token
+def _mix(p_net, p_kn, lam): return lam * p_net + (1 - lam) * p_kn
 
 def _check_p_net(p_net, N: int):
     "The network's probabilities as given to `fit_lambda` or `mixed_probs`: one in (0, 1] per scored character."
     if not torch.is_tensor(p_net) or not p_net.is_floating_point() or p_net.shape != (N,):
         got = tuple(p_net.shape) if torch.is_tensor(p_net) else type(p_net).__name__
-        raise ValueError(f'p_net must be a float tensor of shape ({N},), one probability per scored character, got {got}: '
+        raise ValueError(f'p_net must be a float tensor of shape ({N},), '
+                         f'one probability per scored character, got {got}: '
                          'give score_text(net, text, vocab)[1].exp()')
-    if not bool(((p_net > 0) & (p_net <= 1)).all()): raise ValueError('p_net must hold probabilities in (0, 1]: give score_text(...)[1].exp()')
+    if not bool(((p_net > 0) & (p_net <= 1)).all()):
+        raise ValueError('p_net must hold probabilities in (0, 1]: give score_text(...)[1].exp()')
     return p_net.double().cpu()
 
 def _check_fit(net, ngram, text, vocab, orders):
     "The orders to try, once every argument of `fit_lambda` is checked."
     if not callable(net) or not hasattr(net, 'begin_state'):
-        raise TypeError(f'net must be a model keeping the contract net(X, state) -> (logits, state) with net.begin_state, got {type(net).__name__}')
-    if not isinstance(ngram, CharNGram): raise TypeError(f'ngram must be a CharNGram, got {type(ngram).__name__}')
-    if not isinstance(text, str): raise TypeError(f'text must be a str (the dev text to fit on), got {type(text).__name__}')
-    if not isinstance(vocab, Vocab): raise TypeError(f'vocab must be a Vocab, got {type(vocab).__name__}')
-    if ngram.vocab.idx_to_token != vocab.idx_to_token: raise ValueError('the n-gram was counted over another vocabulary than vocab: count it with the network\'s vocabulary')
+        raise TypeError('net must be a model keeping the contract '
+                        'net(X, state) -> (logits, state) '
+                        f'with net.begin_state, got {type(net).__name__}')
+    if not isinstance(ngram, CharNGram):
+        raise TypeError(f'ngram must be a CharNGram, got {type(ngram).__name__}')
+    if not isinstance(text, str):
+        raise TypeError(f'text must be a str (the dev text to fit on), got {type(text).__name__}')
+    if not isinstance(vocab, Vocab):
+        raise TypeError(f'vocab must be a Vocab, got {type(vocab).__name__}')
+    if ngram.vocab.idx_to_token != vocab.idx_to_token:
+        raise ValueError('the n-gram was counted over another vocabulary than vocab: '
+                         'count it with the network\'s vocabulary')
     orders = list(range(2, ngram.max_n + 1)) or [1] if orders is None else list(orders)
-    if not orders or not all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= ngram.max_n for n in orders):
-        raise ValueError(f'orders={orders!r} must be a non-empty list of ints from 1 to the n-gram\'s max_n={ngram.max_n}')
+    if not orders or not all(isinstance(n, int) and not isinstance(n, bool)
+                             and 1 <= n <= ngram.max_n for n in orders):
+        raise ValueError(f'orders={orders!r} must be a non-empty list of ints '
+                         f'from 1 to the n-gram\'s max_n={ngram.max_n}')
     return orders
 
 def fit_lambda(net,  # a model keeping the contract, trained without `text`
@@ -137,16 +169,21 @@ def fit_lambda(net,  # a model keeping the contract, trained without `text`
                device: str | torch.device = 'cpu',  # where the network lives
                orders: list[int] | None = None,  # the n-gram orders to try; None: 2..ngram.max_n
                num_steps: int = 256,  # tokens per chunk when the network reads `text`
-               p_net: torch.Tensor | None = None,  # the network's probability of each scored character, if already read
+               p_net: torch.Tensor | None = None,  # the network's probability per scored character, if already read
               ) -> MixtureFit:
     "The order and weight lam of the mixture of `net` and `ngram` that maximise the likelihood of `text`, a dev text."
-    orders, num_steps = _check_fit(net, ngram, text, vocab, orders), check_int('num_steps', num_steps)
+    orders, num_steps = (_check_fit(net, ngram, text, vocab, orders),
+                         check_int('num_steps', num_steps))
     known = torch.tensor([ch in vocab.token_to_idx for ch in text], dtype=torch.bool)
     if len(text) < 2 or not known[1:].any():
-        raise ValueError(f'the text has {len(text)} characters, {int(known.sum())} of them in the vocabulary: at least one after the first is needed to fit on')
-    ids, scored = torch.tensor(vocab[list(text)]), known[1:]  # characters outside the vocabulary read as <unk>, as evaluate reads them
+        raise ValueError(f'the text has {len(text)} characters, '
+                         f'{int(known.sum())} of them in the vocabulary: '
+                         'at least one after the first is needed to fit on')
+    # characters outside the vocabulary read as <unk>, as evaluate reads them
+    ids, scored = torch.tensor(vocab[list(text)]), known[1:]
     N = int(scored.sum())
-    p_net = score_text(net, text, vocab, device, num_steps=num_steps)[1].exp() if p_net is None else _check_p_net(p_net, N)
+    p_net = (score_text(net, text, vocab, device, num_steps=num_steps)[1].exp() if p_net is None
+             else _check_p_net(p_net, N))
     bits = lambda p: float(-p.log().sum()) / N / math.log(2)
     fits = {}
     for n in orders:
@@ -158,10 +195,11 @@ def fit_lambda(net,  # a model keeping the contract, trained without `text`
 
 def mixed_probs(mixture: 'Mixture',  # the network, the n-gram, its order and lam
                 text: str,  # a text read as one stream, as `evaluate` reads it
-                p_net: torch.Tensor,  # the network's probability of each scored character: score_text(mixture.net, text, vocab)[1].exp()
+                p_net: torch.Tensor,  # the network's probabilities: score_text(mixture.net, text, vocab)[1].exp()
                ) -> torch.Tensor:
-    "The mixture's probability of each scored character of `text`, lam p_net + (1 - lam) p_kn, without reading it with the network again."
-    if not isinstance(mixture, Mixture): raise TypeError(f'mixture must be a Mixture, got {type(mixture).__name__}')
+    "The mixture's lam p_net + (1 - lam) p_kn for each scored character of `text`, without running the network again."
+    if not isinstance(mixture, Mixture):
+        raise TypeError(f'mixture must be a Mixture, got {type(mixture).__name__}')
     if not isinstance(text, str): raise TypeError(f'text must be a str, got {type(text).__name__}')
     vocab = mixture.ngram.vocab
     scored = torch.tensor([ch in vocab.token_to_idx for ch in text[1:]], dtype=torch.bool)
@@ -171,8 +209,9 @@ def mixed_probs(mixture: 'Mixture',  # the network, the n-gram, its order and la
 # %% ../nbs/06b_mixture.ipynb #c06b0022
 def mixture_state(mixture: Mixture,  # the mixture to keep
                  ) -> dict:
-    "What a checkpoint keeps of a mixture besides its network: lam, the order, and the n-gram's counts up to that order."
-    if not isinstance(mixture, Mixture): raise TypeError(f'mixture must be a Mixture, got {type(mixture).__name__}')
+    "What a checkpoint keeps of a mixture besides its network: lam, the order, the n-gram's counts up to that order."
+    if not isinstance(mixture, Mixture):
+        raise TypeError(f'mixture must be a Mixture, got {type(mixture).__name__}')
     return {'lam': mixture.lam, 'n': mixture.n, 'ngram': mixture.ngram.state_dict(mixture.n)}
 
 def save_mixture(path: str | Path,  # the checkpoint file; its directory must exist
@@ -182,27 +221,32 @@ def save_mixture(path: str | Path,  # the checkpoint file; its directory must ex
                  optimizer: torch.optim.Optimizer | None = None,  # the network's optimizer, to resume training it
                  epoch: int | None = None,  # epochs completed
                 ) -> Path:
-    "Write the mixture's network as `save_checkpoint` does, with lam, the order and the n-gram's counts in the checkpoint's extra field."
+    "Save the network as `save_checkpoint` does, with lam, the order and the n-gram's counts under its `extra`."
     state = mixture_state(mixture)
     if not isinstance(vocab, Vocab) or vocab.idx_to_token != mixture.ngram.vocab.idx_to_token:
-        raise ValueError("vocab must be the mixture's vocabulary: the n-gram was counted over another one")
-    return save_checkpoint(path, mixture.net, vocab, config, optimizer, epoch, extra={'mixture': state})
+        raise ValueError("vocab must be the mixture's vocabulary: "
+                         "the n-gram was counted over another one")
+    return save_checkpoint(path, mixture.net, vocab, config, optimizer, epoch,
+                           extra={'mixture': state})
 
 def _mixture_from(net, payload, vocab) -> Mixture:
     "The mixture a checkpoint's payload describes, over `net`; TypeError or ValueError naming what is wrong."
-    if not isinstance(payload, dict) or sorted(payload) != ['lam', 'n', 'ngram']: raise ValueError("it is not a dict of 'lam', 'n' and 'ngram'")
+    if not isinstance(payload, dict) or sorted(payload) != ['lam', 'n', 'ngram']:
+        raise ValueError("it is not a dict of 'lam', 'n' and 'ngram'")
     ngram = CharNGram.from_state(payload['ngram'])
-    if ngram.vocab.idx_to_token != vocab.idx_to_token: raise ValueError("its n-gram's vocabulary is not the network's")
+    if ngram.vocab.idx_to_token != vocab.idx_to_token:
+        raise ValueError("its n-gram's vocabulary is not the network's")
     return Mixture(net, ngram, payload['n'], payload['lam'])
 
 def load_lm(path: str | Path,  # a checkpoint from `save_mixture` or `save_checkpoint`
             device: str | torch.device = 'cpu',  # where the network's parameters go
             mixture: bool = True,  # True: the mixture the file carries, if any; False: the network alone
            ) -> tuple:
-    "`(model, vocab, config)` from a checkpoint: the `Mixture` it carries, or the network alone (mixture=False, or none saved)."
+    "`(model, vocab, config)` from a checkpoint: its `Mixture`, or the network alone (mixture=False, or none saved)."
     ckpt = load_checkpoint(path)  # read once, for the network and the mixture
     net, vocab, config = load_model(path, device, ckpt)
     payload = (ckpt.get('extra') or {}).get('mixture') if mixture else None
     if payload is None: return net, vocab, config
     try: return _mixture_from(net, payload, vocab), vocab, config
-    except (TypeError, ValueError) as e: raise ValueError(f'{str(path)!r} holds a damaged mixture: {e}') from None
+    except (TypeError, ValueError) as e:
+        raise ValueError(f'{str(path)!r} holds a damaged mixture: {e}') from None

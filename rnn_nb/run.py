@@ -16,17 +16,19 @@ import torch
 from .data import Vocab, check_int, clean_line, read_time_machine
 from .scratch import token_level
 from .prediction import EvalResult, evaluate, generate, score_text
-from .checkpoints import (STOP_SIGNALS, atomic_write, build_model, checkpoint_callback, load_checkpoint, load_model,
-                                restore_training_state, vocab_from_tokens)
+from .checkpoints import (STOP_SIGNALS, atomic_write, build_model, checkpoint_callback,
+                                load_checkpoint, load_model, restore_training_state,
+                                vocab_from_tokens)
 from .baselines import CharNGram, baseline_bits
 from .mixture import Mixture, MixtureFit, fit_lambda, load_lm, mixed_probs, mixture_state
 from .dynamic import dynamic_evaluate
-from .learner import LRSchedule, Tracker, fit, make_loaders, make_optimizer, restore, save_state
-from .distributed import (RankShard, distributed_model, process_group, rank_device, ranks_from_env, reduce_metrics,
-                                seed_per_process)
-from .config import (SEEDS, PREFIX, TRACKER_KEYS, TrainConfig, check_length, check_output, check_paths,
-                           default_prefix, dev_split, resolve_device, read_split, run_config, run_data, run_record, run_settings,
-                           tokens_of)
+from .learner import (LRSchedule, Tracker, fit, make_loaders, make_optimizer, restore,
+                            save_state)
+from .distributed import (RankShard, distributed_model, process_group, rank_device,
+                                ranks_from_env, reduce_metrics, seed_per_process)
+from .config import (SEEDS, PREFIX, TRACKER_KEYS, TrainConfig, check_length, check_output,
+                           check_paths, default_prefix, dev_split, resolve_device, read_split,
+                           run_config, run_data, run_record, run_settings, tokens_of)
 
 # %% ../nbs/10_run.ipynb #c09b0026
 def final_metrics(net,  # the trained model, holding the epoch to report
@@ -35,39 +37,47 @@ def final_metrics(net,  # the trained model, holding the epoch to report
                   device,  # where the model lives
                   dev_text: str = '',  # the dev slice, read as one stream; '': none
                  ) -> dict:
-    "The held-out text and the dev slice, each read once as one stream as the baselines read it: `score_text`'s (result, ln P per token)."
-    return {key: score_text(net, text, vocab, device) for key, text in (('val', val_text), ('dev', dev_text)) if text}
+    "The held-out text and dev slice, each read once as a stream like the baselines: `score_text`'s (result, ln P)."
+    return {key: score_text(net, text, vocab, device)
+            for key, text in (('val', val_text), ('dev', dev_text)) if text}
 
 def figures(res: EvalResult,  # from `evaluate` or `score_text`
            ) -> dict:
-    "What the report and the metrics file keep of an `EvalResult`: perplexity, bits per token, tokens scored and left out."
-    return {'perplexity': res.perplexity, 'bits': res.bits_per_token, 'tokens': res.tokens, 'oov': res.oov}
+    "What the report and metrics file keep of an `EvalResult`: perplexity, bits per token, tokens scored and left out."
+    return {'perplexity': res.perplexity, 'bits': res.bits_per_token, 'tokens': res.tokens,
+            'oov': res.oov}
 
 def trained_figures(history: dict,  # the run's history, as the `Tracker` keeps it
                     epoch: int,  # the kept epoch, from 1
                     tokens: int,  # training tokens read in an epoch
                    ) -> dict:
-    "The kept epoch's training perplexity as it trained (dropout on, the model moving): free, where reading the training text again costs seconds."
+    "The kept epoch's perplexity as it trained (dropout on, model moving): free; rereading the text costs seconds."
     ppl = history['train_ppl'][epoch - 1]
-    return {'perplexity': ppl, 'bits': math.log2(ppl), 'tokens': tokens, 'oov': 0, 'as_trained': True}
+    return {'perplexity': ppl, 'bits': math.log2(ppl), 'tokens': tokens, 'oov': 0,
+            'as_trained': True}
 
-BASELINE_ORDER = 6  # the n-gram order reported when there is no dev slice to choose one on
+# the n-gram order reported when there is no dev slice to choose one on
+BASELINE_ORDER = 6
 
-def best_baseline(train_text: str | CharNGram,  # the text the n-grams are counted on, or a CharNGram counted on it
+def best_baseline(train_text: str | CharNGram,  # the text to count the n-grams on, or a CharNGram counted on it
                   val_text: str,  # the text they are scored on
                   vocab: Vocab,  # the model's vocabulary (character models only)
-                  dev_text: str = '',  # the text the order and smoothing are chosen on; '': Kneser-Ney of BASELINE_ORDER
+                  dev_text: str = '',  # chooses the order and smoothing; '': Kneser-Ney of BASELINE_ORDER
                  ) -> dict:
-    "Chapter 04's baselines on the same split (characters only): the n-gram chosen on the dev slice, unigram and uniform bits/char."
+    "Chapter 04's baselines on this split (characters only): the dev-chosen n-gram, unigram and uniform bits/char."
     if token_level(vocab) != 'char': return {}
-    counted = train_text if isinstance(train_text, CharNGram) else CharNGram(train_text, vocab, 7)  # one count for all
+    # one count for all
+    counted = train_text if isinstance(train_text, CharNGram) else CharNGram(train_text, vocab, 7)
     if dev_text:
         on_dev = baseline_bits(counted, dev_text, vocab)
         best = min((k for k in on_dev if 'n=' in k), key=on_dev.get)
     else: best = f'kn n={BASELINE_ORDER}'
-    method, n = best.split(' n=')  # only the chosen model, the unigram and the uniform are scored on the held-out text
-    return {'best_ngram': best, 'best_ngram_bits': counted.smoothed(method).evaluate(val_text, int(n)).bits_per_char,
-            'unigram_bits': counted.evaluate(val_text, 1).bits_per_char, 'uniform_bits': math.log2(len(vocab))}
+    # only the chosen model, the unigram and the uniform are scored on the held-out text
+    method, n = best.split(' n=')
+    return {'best_ngram': best,
+            'best_ngram_bits': counted.smoothed(method).evaluate(val_text, int(n)).bits_per_char,
+            'unigram_bits': counted.evaluate(val_text, 1).bits_per_char,
+            'uniform_bits': math.log2(len(vocab))}
 
 def sample_text(net,  # a trained model
                 vocab: Vocab,  # its vocabulary
@@ -79,7 +89,8 @@ def sample_text(net,  # a trained model
                ) -> str:
     "One sample from `net`, drawn with its own seeded generator (the global RNGs are left alone)."
     gen = torch.Generator().manual_seed(seed)
-    return generate(prefix, num_preds, net, vocab, device, temperature=temperature, generator=gen, unknown='unk')[0]
+    return generate(prefix, num_preds, net, vocab, device, temperature=temperature, generator=gen,
+                    unknown='unk')[0]
 
 # %% ../nbs/10_run.ipynb #c09b0027
 def report(r: dict,  # what `train_run` returns
@@ -88,27 +99,32 @@ def report(r: dict,  # what `train_run` returns
     "Print a training run's summary: where it stopped and what it kept, its perplexities, the best baseline, a sample."
     unit = r['unit']
     kept = 'best dev-slice perplexity' if 'dev' in r else 'the last: no dev slice'
-    print(f"trained to epoch {r['epochs_done']} in {r['seconds']:.0f} s on {r['device']}; kept epoch {r['best_epoch']} "
-          f"({kept}); checkpoint: {r['checkpoint']}", file=out)
+    print(f"trained to epoch {r['epochs_done']} in {r['seconds']:.0f} s on {r['device']}; "
+          f"kept epoch {r['best_epoch']} ({kept}); checkpoint: {r['checkpoint']}", file=out)
     print(f"{'':10}{'perplexity':>11}{'bits/' + unit:>12}", file=out)
     for name, key in (('training', 'train'), ('dev slice', 'dev'), ('held-out', 'val')):
         if key not in r: continue
-        how = f"  averaged over epoch {r['best_epoch']} while it trained (training mode)" if r[key].get('as_trained') else ''
+        how = (f"  averaged over epoch {r['best_epoch']} while it trained (training mode)"
+               if r[key].get('as_trained') else '')
         print(f"{name:10}{r[key]['perplexity']:>11.3f}{r[key]['bits']:>12.3f}{how}", file=out)
     if 'mixture' in r:
         m = r['mixture']
-        print(f"{'mixed':10}{m['perplexity']:>11.3f}{m['bits']:>12.3f}  held-out, the network mixed with a Kneser-Ney {m['n']}-gram "
-              f"(lam {m['lam']:.3f} and n chosen on the dev slice; saved in the checkpoint)", file=out)
+        print(f"{'mixed':10}{m['perplexity']:>11.3f}{m['bits']:>12.3f}  "
+              f"held-out, the network mixed with a Kneser-Ney {m['n']}-gram "
+              f"(lam {m['lam']:.3f} and n chosen on the dev slice; saved in the checkpoint)",
+              file=out)
     if r['baseline']:
         b = r['baseline']
         chosen = 'chosen on the dev slice' if 'dev' in r else 'no dev slice to choose on'
-        print(f"n-gram baseline on the same split ({b['best_ngram']}, {chosen}), held-out: {b['best_ngram_bits']:.3f} bits/char (perplexity "
-              f"{2 ** b['best_ngram_bits']:.3f}); unigram {b['unigram_bits']:.3f}, uniform {b['uniform_bits']:.3f}", file=out)
+        print(f"n-gram baseline on the same split ({b['best_ngram']}, {chosen}), "
+              f"held-out: {b['best_ngram_bits']:.3f} bits/char (perplexity "
+              f"{2 ** b['best_ngram_bits']:.3f}); unigram {b['unigram_bits']:.3f}, "
+              f"uniform {b['uniform_bits']:.3f}", file=out)
     print(f"sample: {r['sample']}", file=out, flush=True)
 
 def plain_json(data,  # numbers, strings, lists and dicts of them
               ):
-    "`data` with every float that JSON cannot hold (inf, nan) as None (null), so that any JSON reader accepts the output."
+    "`data` with every float JSON cannot hold (inf, nan) as None (null), so that any JSON reader accepts the output."
     if isinstance(data, float) and not math.isfinite(data): return None
     if isinstance(data, dict): return {k: plain_json(v) for k, v in data.items()}
     if isinstance(data, (list, tuple)): return [plain_json(v) for v in data]
@@ -118,7 +134,8 @@ def write_json(path,  # the file to write or replace
                data: dict,  # plain values, e.g. what `train_run` returns
               ):
     "Write `data` as JSON to `path`, atomically and durably, through chapter 04a's `atomic_write`."
-    atomic_write(path, lambda f: f.write((json.dumps(plain_json(data), indent=1, allow_nan=False) + '\n').encode('utf-8')))
+    atomic_write(path, lambda f: f.write((json.dumps(plain_json(data), indent=1, allow_nan=False)
+                                          + '\n').encode('utf-8')))
 
 # %% ../nbs/10_run.ipynb #c09b0030
 class RunInterrupted(KeyboardInterrupt):
@@ -134,10 +151,11 @@ class _Stop(KeyboardInterrupt):
 
 @contextlib.contextmanager
 def stop_signals():
-    "SIGTERM and SIGHUP raise a KeyboardInterrupt in the `with` block, as Ctrl-C does (main thread only; chapter 04a's list)."
+    "SIGTERM and SIGHUP raise KeyboardInterrupt in the `with` block, as Ctrl-C (main thread only; chapter 04a's list)."
     if threading.current_thread() is not threading.main_thread(): yield; return
     def stop(signum, frame): raise _Stop(signum)
-    old = {s: signal.signal(s, stop) for s in STOP_SIGNALS if s != signal.SIGINT}  # Ctrl-C stays Python's own
+    # Ctrl-C stays Python's own
+    old = {s: signal.signal(s, stop) for s in STOP_SIGNALS if s != signal.SIGINT}
     try: yield
     finally:
         for s, handler in old.items(): signal.signal(s, handler)
@@ -147,34 +165,43 @@ def _prepare(cfg: TrainConfig, resume, chosen: set) -> dict:
     "Everything read and checked before training: paths, the text, the vocabulary, the run record; nothing built yet."
     path = check_output(cfg.out)
     if cfg.metrics_json is not None: check_output(cfg.metrics_json, 'metrics_json')
-    check_paths({'out': path, 'metrics_json': cfg.metrics_json}, {'text': cfg.text, 'resume': resume})
+    check_paths({'out': path, 'metrics_json': cfg.metrics_json},
+                {'text': cfg.text, 'resume': resume})
     if resume is not None:
         ckpt = load_checkpoint(resume)
-        config, vocab, start = run_config(ckpt['config']), vocab_from_tokens(ckpt['vocab']['tokens']), ckpt['epoch'] or 0
+        config, vocab, start = (run_config(ckpt['config']),
+                                vocab_from_tokens(ckpt['vocab']['tokens']), ckpt['epoch'] or 0)
         train_text, val_text = run_data(config)
     else:
         train_text, val_text = read_split(cfg.text, cfg.clean, cfg.val_fraction)
         vocab, start = Vocab(tokens_of(train_text, cfg.token)), 0
         config = run_record(cfg, vocab, train_text)
-    epochs = cfg.epochs if 'epochs' in chosen or resume is None else config.get('epochs') or cfg.epochs
-    if epochs <= start: raise ValueError(f'{str(resume)!r} has trained {start} epochs already: pass epochs= larger than {start} to train on')
-    fit_text, dev_text = dev_split(train_text, config['dev_fraction'])  # the network trains on fit_text only
+    epochs = (cfg.epochs if 'epochs' in chosen or resume is None
+              else config.get('epochs') or cfg.epochs)
+    if epochs <= start:
+        raise ValueError(f'{str(resume)!r} has trained {start} epochs already: '
+                         f'pass epochs= larger than {start} to train on')
+    # the network trains on fit_text only
+    fit_text, dev_text = dev_split(train_text, config['dev_fraction'])
     ids = [vocab[tokens_of(t, config['token'])] for t in (fit_text, val_text, dev_text)]
     check_length(len(ids[0]), len(ids[1]), config, len(ids[2]) if dev_text else None)
-    return dict(path=path, config={**config, 'epochs': epochs}, vocab=vocab, start=start, epochs=epochs,
-                texts=(fit_text, dev_text, val_text), loaders=make_loaders(ids[0], ids[2], config['batch'], config['steps']))
+    return dict(path=path, config={**config, 'epochs': epochs}, vocab=vocab, start=start,
+                epochs=epochs, texts=(fit_text, dev_text, val_text),
+                loaders=make_loaders(ids[0], ids[2], config['batch'], config['steps']))
 
 # %% ../nbs/10_run.ipynb #c09b0034
 def _model(run: dict, resume, device, ranks) -> tuple:
-    "The network (new and seeded, or the checkpoint's), its form for these processes, and its optimizer (restored when resuming)."
+    "The network (new and seeded, or the checkpoint's), its form for the processes, its optimizer (restored on resume)."
     config = run['config']
     if resume is not None: net = load_model(resume, device)[0]
     else:
         random.seed(config['seed']); torch.manual_seed(config['seed'])
         net = build_model(config['model_kind'], device=device, **config['model_kwargs'])
     model = distributed_model(net, device, ranks)  # `net` itself for one process
-    optimizer = make_optimizer(net, config['optimizer'], config['lr'], config['weight_decay'])  # after wrapping: what DDP synchronises
-    if resume is not None: restore_training_state(resume, optimizer)  # the RNG states too: the next epoch draws what it would have
+    # after wrapping: what DDP synchronises
+    optimizer = make_optimizer(net, config['optimizer'], config['lr'], config['weight_decay'])
+    # the RNG states too: the next epoch draws what it would have
+    if resume is not None: restore_training_state(resume, optimizer)
     seed_per_process(ranks)  # several processes: their own dropout masks
     return net, model, optimizer
 
@@ -188,27 +215,32 @@ def _interrupted(e: KeyboardInterrupt, tracker: Tracker, path: Path) -> RunInter
     "What to raise after a stop signal, once the last finished epoch is saved."
     signum = getattr(e, 'signum', signal.SIGINT)
     how = 'interrupted' if signum == signal.SIGINT else f'stopped by {signal.Signals(signum).name}'
-    done = (f'saved epoch {tracker.epoch} to {str(path)!r}; continue with resume={str(path)!r}' if tracker.last
-            else 'no epoch was completed: nothing saved')
+    done = (f'saved epoch {tracker.epoch} to {str(path)!r}; continue with resume={str(path)!r}'
+            if tracker.last else 'no epoch was completed: nothing saved')
     return RunInterrupted(signum, f'{how}: {done}')
 
 # %% ../nbs/10_run.ipynb #c09b0035
 def _result(run, net, tracker, device, ranks, seconds, kept: dict) -> dict:
-    "The run's figures: epochs, the kept epoch, the perplexities, the mixture's, the baseline, the history, the settings, a sample."
+    "The run's figures: epochs, the kept epoch, perplexities, the mixture's, the baseline, history, settings, a sample."
     config, vocab, (train_text, dev_text, val_text) = run['config'], run['vocab'], run['texts']
-    scores, mix, fit, epoch = kept['scores'], kept['mixture'], kept['fit'], tracker.meta['best_epoch']
+    scores, mix, fit, epoch = (kept['scores'], kept['mixture'], kept['fit'],
+                               tracker.meta['best_epoch'])
     r = dict(unit=token_level(vocab), epochs_done=tracker.epoch, best_epoch=epoch, seconds=seconds,
              device=str(device), processes=ranks.world_size, checkpoint=str(run['path']),
-             train=trained_figures(tracker.meta['history'], epoch, len(run['loaders'][0]) * config['batch'] * config['steps']),
+             train=trained_figures(tracker.meta['history'], epoch,
+                                   len(run['loaders'][0]) * config['batch'] * config['steps']),
              **{key: figures(res) for key, (res, _) in scores.items()},
              baseline=best_baseline(kept['ngram'] or train_text, val_text, vocab, dev_text),
              history=tracker.meta['history'], config=config)
     if mix is not None:  # the held-out text was read by the network once, for both figures
         p = mixed_probs(mix, val_text, scores['val'][1].exp())
-        r['mixture'] = {'lam': fit.lam, 'n': fit.n, 'dev_bits': fit.bits, 'perplexity': math.exp(-float(p.log().mean())),
+        r['mixture'] = {'lam': fit.lam, 'n': fit.n, 'dev_bits': fit.bits,
+                        'perplexity': math.exp(-float(p.log().mean())),
                         'bits': -float(p.log2().mean())}
-    prefix = config.get('prefix') or default_prefix(vocab, train_text, config['token'])  # older checkpoints have none
-    r['sample'] = sample_text(net if mix is None else mix, vocab, device, prefix, seed=config['seed'])
+    # older checkpoints have none
+    prefix = config.get('prefix') or default_prefix(vocab, train_text, config['token'])
+    r['sample'] = sample_text(net if mix is None else mix, vocab, device, prefix,
+                              seed=config['seed'])
     return r
 
 MIXTURE_MAX_ORDER = 8  # the n-gram orders tried for the mixture, 2..8, on the dev slice
@@ -218,24 +250,27 @@ def fit_mixture(net,  # the trained network, holding the epoch to keep
                 fit_text: str,  # the text it trained on: the n-gram is counted on it for the fit
                 dev_text: str,  # the dev slice: the order and lam are chosen on it, and on nothing else
                 device,  # where the network lives
-                ngram: CharNGram | None = None,  # counted on `fit_text` to order MIXTURE_MAX_ORDER already; None: counted here
-                p_net: torch.Tensor | None = None,  # the network's probability of each scored character of `dev_text`, if read already
+                ngram: CharNGram | None = None,  # `fit_text`'s counts to order MIXTURE_MAX_ORDER; None: counted here
+                p_net: torch.Tensor | None = None,  # the network's probabilities on `dev_text`, if already read
                ) -> tuple[Mixture, MixtureFit]:
-    "Chapter 06b's mixture for a trained network: order and lam fitted on the dev slice, then the n-gram recounted on the whole training part."
+    "Chapter 06b's mixture: order and lam fit on the dev slice, then the n-gram recounted on the whole training part."
     ngram = CharNGram(fit_text, vocab, MIXTURE_MAX_ORDER) if ngram is None else ngram
     fit = fit_lambda(net, ngram, dev_text, vocab, device, p_net=p_net)
     return Mixture(net, CharNGram(fit_text + dev_text, vocab, fit.n), fit.n, fit.lam), fit
 
 def _keep(run, net, tracker, optimizer, device, mixture: str) -> dict:
-    "Put the kept epoch into the model, read the held-out text and the dev slice with it, fit the mixture, write the final checkpoint."
-    snap, vocab, (fit_text, dev_text, val_text) = tracker.best or tracker.last, run['vocab'], run['texts']
+    "Put the kept epoch into the model, score held-out text and dev slice, fit the mixture, write the final checkpoint."
+    snap, vocab, (fit_text, dev_text, val_text) = (tracker.best or tracker.last, run['vocab'],
+                                                   run['texts'])
     restore(snap, net, optimizer)
     scores = final_metrics(net, val_text, vocab, device, dev_text)
     chars = token_level(vocab) == 'char'
-    ngram = CharNGram(fit_text, vocab, MIXTURE_MAX_ORDER) if chars else None  # one count for the baselines and the mixture's fit
+    # one count for the baselines and the mixture's fit
+    ngram = CharNGram(fit_text, vocab, MIXTURE_MAX_ORDER) if chars else None
     mix, fit = (fit_mixture(net, vocab, fit_text, dev_text, device, ngram, scores['dev'][1].exp())
                 if mixture == 'on' and dev_text and chars else (None, None))
-    save_state(run['path'], snap, net, optimizer, vocab, run['config'], None if mix is None else {'mixture': mixture_state(mix)})
+    save_state(run['path'], snap, net, optimizer, vocab, run['config'],
+               None if mix is None else {'mixture': mixture_state(mix)})
     return dict(scores=scores, ngram=ngram, mixture=mix, fit=fit)
 
 def _fit(run, net, model, optimizer, device, ranks, out, callbacks) -> Tracker:
@@ -243,22 +278,28 @@ def _fit(run, net, model, optimizer, device, ranks, out, callbacks) -> Tracker:
     config, vocab, path = run['config'], run['vocab'], run['path']
     shards = run['shards']
     meta = {k: config[k] for k in TRACKER_KEYS} if run['start'] else None
-    tracker = Tracker(net, optimizer, run['epochs'], run['start'], config['patience'], meta, out, token_level(vocab), 'dev')
-    record = lambda: {**config, **tracker.meta}  # the settings and, as they grow, the history and the best epoch
-    saver = [checkpoint_callback(path, net, vocab, record, optimizer, run['save_every'], run['start'])] if ranks.is_main else []
-    reduce = [reduce_metrics(shards[0], None, device)] if ranks.world_size > 1 else []  # the dev slice: whole in every process
+    tracker = Tracker(net, optimizer, run['epochs'], run['start'], config['patience'], meta, out,
+                      token_level(vocab), 'dev')
+    # the settings and, as they grow, the history and the best epoch
+    record = lambda: {**config, **tracker.meta}
+    saver = ([checkpoint_callback(path, net, vocab, record, optimizer, run['save_every'],
+                                  run['start'])] if ranks.is_main else [])
+    # the dev slice: whole in every process
+    reduce = [reduce_metrics(shards[0], None, device)] if ranks.world_size > 1 else []
     try:
-        with stop_signals(): fit(model, *shards, optimizer, run['epochs'] - run['start'], config['clip'], device,
+        with stop_signals(): fit(model, *shards, optimizer, run['epochs'] - run['start'],
+                                 config['clip'], device,
                                  [*reduce, tracker, *saver, *callbacks], _schedule(run, optimizer))
     except KeyboardInterrupt as e:  # Ctrl-C, SIGTERM or SIGHUP
         if ranks.is_main: save_state(path, tracker.last, net, optimizer, vocab, config)
-        raise _interrupted(e, tracker, path) from None  # out of the group without its barrier: the others may be mid-step
+        # out of the group without its barrier: the others may be mid-step
+        raise _interrupted(e, tracker, path) from None
     return tracker
 
 # %% ../nbs/10_run.ipynb #c09b0036
 @contextlib.contextmanager
 def _status(out, line: str):
-    "Show `line` on a terminal while the block runs (the final measurements take seconds on a book), then erase it; files and notebooks get nothing."
+    "On a terminal, show `line` during the block (the final measurements take seconds), then erase it; else nothing."
     shown = out is not None and getattr(out, 'isatty', lambda: False)()
     if shown: print(line, end='', file=out, flush=True)
     try: yield
@@ -267,25 +308,31 @@ def _status(out, line: str):
 
 def train_run(config: TrainConfig | None = None,  # the run's settings; None: the defaults
               resume: str | Path | None = None,  # a checkpoint of a run to continue exactly; its own settings win
-              progress=True,  # where progress lines and the report go: True for sys.stdout, a text stream, or None
+              progress=True,  # where progress and the report go: True for sys.stdout, a text stream, or None
               callbacks: list = (),  # more `train` callbacks, after chapter 08's (each may return True to stop)
               **settings,  # TrainConfig fields, e.g. model='lstm', epochs=5: they change `config`
              ) -> dict | None:
-    "Train, checkpoint and measure a language model as `rnn_nb train` does; the report's figures (None on ranks other than 0)."
+    "Train, checkpoint and measure a model as `rnn_nb train` does; the report's figures (None on ranks other than 0)."
     t0, ranks = time.perf_counter(), ranks_from_env()
     cfg, chosen = run_settings(config, resume, settings)
     device = rank_device(resolve_device(cfg.device), ranks)
     run = {**_prepare(cfg, resume, chosen), 'save_every': cfg.save_every}
-    several = ranks.world_size > 1  # each process's share of every minibatch; checked before the group is joined
-    run['shards'] = [RankShard(run['loaders'][0], ranks, device) if several else run['loaders'][0], run['loaders'][1]]
+    # each process's share of every minibatch; checked before the group is joined
+    several = ranks.world_size > 1
+    run['shards'] = [RankShard(run['loaders'][0], ranks, device) if several else run['loaders'][0],
+                     run['loaders'][1]]
     out = (sys.stdout if progress is True else progress or None) if ranks.is_main else None
-    with process_group(ranks, device):  # several processes: join torchrun's group, leave it at the end, also on error
+    # several processes: join torchrun's group, leave it at the end, also on error
+    with process_group(ranks, device):
         net, model, optimizer = _model(run, resume, device, ranks)
         if resume is not None and out:
-            print(f"resuming {resume} after epoch {run['start']} (model, data and optimizer settings from the checkpoint)", file=out)
+            print(f"resuming {resume} after epoch {run['start']} "
+                  "(model, data and optimizer settings from the checkpoint)", file=out)
         tracker = _fit(run, net, model, optimizer, device, ranks, out, list(callbacks))
-        if not ranks.is_main: return None  # rank 0 alone saves, measures and reports; the others wait at the group's barrier
-        with _status(out, 'fitting the mixture on the dev slice; measuring the kept epoch, the mixture and the n-gram baselines...'):
+        # rank 0 alone saves, measures and reports; the others wait at the group's barrier
+        if not ranks.is_main: return None
+        with _status(out, 'fitting the mixture on the dev slice; measuring the kept epoch, '
+                          'the mixture and the n-gram baselines...'):
             kept = _keep(run, net, tracker, optimizer, device, cfg.mixture)
             r = _result(run, net, tracker, device, ranks, time.perf_counter() - t0, kept)
         if out: report(r, out)
@@ -293,7 +340,8 @@ def train_run(config: TrainConfig | None = None,  # the run's settings; None: th
     return r
 
 # %% ../nbs/10_run.ipynb #c09b0046
-MAX_GENERATED = 10**8  # tokens: the samples are held in memory as Python ints until each is complete
+# tokens: the samples are held in memory as Python ints until each is complete
+MAX_GENERATED = 10**8
 
 def _clean_prefix(prefix: str, clean: str) -> str:
     "The prefix cleaned as the training text was ('d2l': letters and spaces, lower case; a trailing space is kept)."
@@ -303,12 +351,16 @@ def _clean_prefix(prefix: str, clean: str) -> str:
 
 def _check_prefix(typed: str, prefix: str, vocab: Vocab, clean: str):
     "The prefix as cleaned must have tokens, all in the vocabulary; said with the prefix as typed."
-    tokens, units = (list(prefix), 'characters') if token_level(vocab) == 'char' else (prefix.split(), 'words')
+    tokens, units = ((list(prefix), 'characters') if token_level(vocab) == 'char'
+                     else (prefix.split(), 'words'))
     if not tokens:
-        why = " after the cleaning its training text had (clean='d2l' keeps letters and spaces)" if clean == 'd2l' else ''
+        why = (" after the cleaning its training text had (clean='d2l' keeps letters and spaces)"
+               if clean == 'd2l' else '')
         raise ValueError(f'prefix={typed!r} has no {units} left{why}: give a prefix with some')
     missing = sorted({t for t in tokens if t not in vocab.token_to_idx})
-    if missing: raise ValueError(f'prefix={typed!r} has {units} the model never saw: {missing[:10]}; use {units} of its training text')
+    if missing:
+        raise ValueError(f'prefix={typed!r} has {units} the model never saw: {missing[:10]}; '
+                         f'use {units} of its training text')
 
 # %% ../nbs/10_run.ipynb #c09b0047
 def sample_checkpoint(path: str | Path,  # a checkpoint written by `train_run`
@@ -320,12 +372,12 @@ def sample_checkpoint(path: str | Path,  # a checkpoint written by `train_run`
                       num_samples: int = 1,  # samples to draw
                       seed: int = 0,  # seed of the sampling generator
                       device: str = 'auto',  # 'auto', 'cpu', 'cuda' or 'cuda:N'
-                      mixture: bool = True,  # the mixture with the n-gram the checkpoint carries, if any; False: the network alone
+                      mixture: bool = True,  # the checkpoint's n-gram mixture, if any; False: the network alone
                      ) -> list[str]:
     "`num_samples` continuations of a prefix by a trained model, with the prefix, cleaned as its training text was."
     if check_int('num_samples', num_samples) * check_int('num_preds', num_preds, 0) > MAX_GENERATED:
-        raise ValueError(f'num_samples={num_samples:,} x num_preds={num_preds:,} is more than the {MAX_GENERATED:,} tokens '
-                         'generated at once: ask for fewer')
+        raise ValueError(f'num_samples={num_samples:,} x num_preds={num_preds:,} is more than '
+                         f'the {MAX_GENERATED:,} tokens generated at once: ask for fewer')
     dev = resolve_device(device)
     net, vocab, config = load_lm(path, dev, _check_bool('mixture', mixture))
     typed = config.get('prefix', PREFIX) if prefix is None else prefix
@@ -333,31 +385,37 @@ def sample_checkpoint(path: str | Path,  # a checkpoint written by `train_run`
     cleaned = _clean_prefix(typed, clean)
     _check_prefix(typed, cleaned, vocab, clean)
     gen = torch.Generator().manual_seed(SEEDS.check('seed', seed))
-    return generate(cleaned, num_preds, net, vocab, dev, temperature, top_k, top_p, num_samples, gen)
+    return generate(cleaned, num_preds, net, vocab, dev, temperature, top_k, top_p, num_samples,
+                    gen)
 
 # %% ../nbs/10_run.ipynb #c09b0048
 def _eval_text(config: dict, text_path):
-    "The text to score (the run's held-out split, or a file cleaned as the training text was), the text the run trained on, its dev slice."
+    "What to score (held-out split, or a file cleaned as the training text was), the run's training text, dev slice."
     try: train_text, val_text = run_data(config)
     except (ValueError, OSError) as e:
         if text_path is None: raise
         train_text = val_text = None
         warnings.warn(f'no baselines: {e}')
-    fit_text, dev_text = dev_split(train_text, run_config(config)['dev_fraction']) if train_text is not None else (None, '')
+    fit_text, dev_text = (dev_split(train_text, run_config(config)['dev_fraction'])
+                          if train_text is not None else (None, ''))
     if text_path is None: return val_text, fit_text, dev_text
-    with warnings.catch_warnings():  # its advice, clean='none', is for training: a text is scored as the training text was cleaned
+    # its advice, clean='none', is for training: a text is scored as the training text was cleaned
+    with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        return ''.join(read_time_machine(text_path, config.get('clean') or 'none')), fit_text, dev_text
+        return (''.join(read_time_machine(text_path, config.get('clean') or 'none')),
+                fit_text, dev_text)
 
-DYNAMIC_LR = 2e-4  # chapter 06c's step size for the default model: of 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, the best on its dev slice
+# chapter 06c's step size for the default model: of 1e-4, 2e-4, 5e-4, 1e-3, 2e-3,
+# the best on its dev slice
+DYNAMIC_LR = 2e-4
 
 def evaluate_checkpoint(path: str | Path,  # a checkpoint written by `train_run`
                         text: str | Path | None = None,  # a UTF-8 text file; None: the run's own held-out split
                         device: str = 'auto',  # 'auto', 'cpu', 'cuda' or 'cuda:N'
                         dynamic: bool = False,  # also score it with chapter 06c's dynamic evaluation (reported apart)
-                        mixture: bool = True,  # the mixture with the n-gram the checkpoint carries, if any; False: the network alone
+                        mixture: bool = True,  # the checkpoint's n-gram mixture, if any; False: the network alone
                        ) -> dict:
-    "Perplexity and bits per token of a checkpoint on a text, its tokens outside the vocabulary, the n-gram baselines, and optionally dynamic evaluation."
+    "A checkpoint's perplexity, bits per token, OOV tokens on a text; n-gram baselines; dynamic evaluation if asked."
     _check_bool('dynamic', dynamic)
     dev = resolve_device(device)
     net, vocab, config = load_lm(path, dev, _check_bool('mixture', mixture))
@@ -366,24 +424,32 @@ def evaluate_checkpoint(path: str | Path,  # a checkpoint written by `train_run`
     except ValueError as e:
         if text is None or 'needed to score anything' not in str(e): raise
         units = 'characters' if token_level(vocab) == 'char' else 'words'
-        raise ValueError(f"{str(text)!r} has too few {units} that the model knows, once cleaned as its training text was "
-                         f"(clean={config.get('clean') or 'none'!r}), to score anything: evaluate it on a text like the training text") from None
-    name = str(text) if text is not None else f"held-out split of {config['data'] or 'the bundled Time Machine'}"
-    r = {'checkpoint': str(path), 'text': name, 'perplexity': res.perplexity, f'bits_per_{res.level}': res.bits_per_token,
+        raise ValueError(f"{str(text)!r} has too few {units} that the model knows, "
+                         "once cleaned as its training text was "
+                         f"(clean={config.get('clean') or 'none'!r}), to score anything: "
+                         "evaluate it on a text like the training text") from None
+    name = (str(text) if text is not None
+            else f"held-out split of {config['data'] or 'the bundled Time Machine'}")
+    r = {'checkpoint': str(path), 'text': name, 'perplexity': res.perplexity,
+         f'bits_per_{res.level}': res.bits_per_token,
          'tokens_scored': res.tokens, 'oov': res.oov, 'oov_tokens': res.oov_tokens,
          **(best_baseline(train_text, scored, vocab, dev_text) if train_text else {})}
-    if isinstance(net, Mixture):  # the figures above are the mixture's; the network alone on the same text:
+    # the figures above are the mixture's; the network alone on the same text:
+    if isinstance(net, Mixture):
         alone = evaluate(net.net, scored, vocab, dev)
-        r['mixture'] = {'lam': net.lam, 'n': net.n, 'network_perplexity': alone.perplexity, f'network_bits_per_{alone.level}': alone.bits_per_token}
+        r['mixture'] = {'lam': net.lam, 'n': net.n, 'network_perplexity': alone.perplexity,
+                        f'network_bits_per_{alone.level}': alone.bits_per_token}
     if dynamic: r['dynamic'] = _dynamic(net, scored, vocab, dev)
     return r
 
 def _check_bool(name: str, value) -> bool:
-    if not isinstance(value, bool): raise TypeError(f'{name} must be True or False, got {type(value).__name__}: {value!r}')
+    if not isinstance(value, bool):
+        raise TypeError(f'{name} must be True or False, got {type(value).__name__}: {value!r}')
     return value
 
 def _dynamic(net, text: str, vocab: Vocab, device) -> dict:
     "Chapter 06c's dynamic evaluation of `text` with its default rule, and the seconds it took."
     t0 = time.perf_counter()
     d = dynamic_evaluate(net, text, vocab, device, lr=DYNAMIC_LR)
-    return {'perplexity': d.perplexity, f'bits_per_{d.level}': d.bits_per_token, 'lr': DYNAMIC_LR, 'seconds': time.perf_counter() - t0}
+    return {'perplexity': d.perplexity, f'bits_per_{d.level}': d.bits_per_token, 'lr': DYNAMIC_LR,
+            'seconds': time.perf_counter() - t0}
