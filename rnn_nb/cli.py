@@ -12,7 +12,7 @@ from dataclasses import fields
 import rnn_nb
 from .distributed import quiet_unless_main
 from .config import Interval, PREFIX, SEEDS, TrainConfig, integers
-from .run import RunInterrupted, evaluate_checkpoint, plain_json, sample_checkpoint, train_run
+from .run import RunInterrupted, evaluate_checkpoint, plain_json, sample_checkpoint, status_line, train_run
 
 # %% ../nbs/11_cli.ipynb #c0700006
 class CLIError(ValueError):
@@ -88,7 +88,10 @@ def run_generate(args: argparse.Namespace,  # parsed `generate` arguments, with 
 def run_evaluate(args: argparse.Namespace,  # parsed `evaluate` arguments
                 ) -> int:
     "The evaluate command: chapter 10's `evaluate_checkpoint`, as three lines or as JSON."
-    r = evaluate_checkpoint(args.checkpoint, args.text, args.device, args.dynamic, args.mixture)
+    what = 'its held-out split' if args.text is None else args.text
+    dynamic = ', then with dynamic evaluation (minutes on a book)' if args.dynamic else ''
+    with status_line(sys.stderr, f'scoring {what}{dynamic}...'):  # a line on a terminal while it works
+        r = evaluate_checkpoint(args.checkpoint, args.text, args.device, args.dynamic, args.mixture)
     if args.json: print(json.dumps(plain_json(r), indent=1, allow_nan=False)); return 0
     unit = 'char' if 'bits_per_char' in r else 'word'
     bits, n = r[f'bits_per_{unit}'], r['tokens_scored']

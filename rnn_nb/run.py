@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['BASELINE_ORDER', 'MIXTURE_MAX_ORDER', 'MAX_GENERATED', 'DYNAMIC_LR', 'final_metrics', 'figures', 'trained_figures',
            'best_baseline', 'sample_text', 'report', 'plain_json', 'write_json', 'RunInterrupted', 'stop_signals',
-           'fit_mixture', 'train_run', 'sample_checkpoint', 'evaluate_checkpoint']
+           'fit_mixture', 'status_line', 'train_run', 'sample_checkpoint', 'evaluate_checkpoint']
 
 # %% ../nbs/10_run.ipynb #c09b0004
 import contextlib, json, math, random, signal, sys, threading, time, warnings
@@ -298,8 +298,10 @@ def _fit(run, net, model, optimizer, device, ranks, out, callbacks) -> Tracker:
 
 # %% ../nbs/10_run.ipynb #c09b0036
 @contextlib.contextmanager
-def _status(out, line: str):
-    "On a terminal, show `line` during the block (the final measurements take seconds), then erase it; else nothing."
+def status_line(out,  # a text stream, e.g. sys.stdout or sys.stderr; None: nothing is shown
+                line: str,  # what the block is doing, on one line
+               ):
+    "On a terminal, show `line` while the `with` block runs, then erase it; files, pipes and notebooks get nothing."
     shown = out is not None and getattr(out, 'isatty', lambda: False)()
     if shown: print(line, end='', file=out, flush=True)
     try: yield
@@ -331,7 +333,7 @@ def train_run(config: TrainConfig | None = None,  # the run's settings; None: th
         tracker = _fit(run, net, model, optimizer, device, ranks, out, list(callbacks))
         # rank 0 alone saves, measures and reports; the others wait at the group's barrier
         if not ranks.is_main: return None
-        with _status(out, 'fitting the mixture on the dev slice; measuring the kept epoch, '
+        with status_line(out, 'fitting the mixture on the dev slice; measuring the kept epoch, '
                           'the mixture and the n-gram baselines...'):
             kept = _keep(run, net, tracker, optimizer, device, cfg.mixture)
             r = _result(run, net, tracker, device, ranks, time.perf_counter() - t0, kept)
