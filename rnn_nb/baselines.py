@@ -242,8 +242,11 @@ def _check_state(state: dict):
         raise bad(f'its max_n is {n!r}, not an int >= 1')
     if state['method'] not in NGRAM_METHODS:
         raise bad(f"its method is {state['method']!r}, not one of {NGRAM_METHODS}")
-    V, sizes = len(tokens), {'codes': n, 'raw': n, 'cont': n - 1}
-    for key, size in sizes.items():
+    _check_tables(state, len(tokens), n, bad)
+
+def _check_tables(state: dict, V: int, n: int, bad):
+    "The codes and counts of every order: integer tensors of the right number, codes increasing and in range, counts >= 0."
+    for key, size in {'codes': n, 'raw': n, 'cont': n - 1}.items():
         ts = state[key]
         if not (isinstance(ts, list) and len(ts) == size
                 and all(torch.is_tensor(t) and t.dim() == 1 and not t.is_floating_point()

@@ -282,6 +282,10 @@ def _check_schema(ckpt: dict, path: Path):
     if size is not None and size != len(tokens):
         raise bad('vocabulary', f'has {len(tokens)} tokens, '
                                 f'but its model was built for vocab_size={size!r}')
+    _check_payload(ckpt, bad)
+
+def _check_payload(ckpt: dict, bad):
+    "The weights (tensors, all finite), the RNG states and the optional extra field, each as `save_checkpoint` writes it."
     tensors = (ckpt['state_dict'] if 'state_dict' in ckpt
                else dict(enumerate(ckpt['params'])) if _is(ckpt['params'], list) else None)
     if not _is(tensors, dict) or not all(torch.is_tensor(t) for t in tensors.values()):
@@ -305,6 +309,17 @@ def load_checkpoint(path: str | Path,  # a file written by `save_checkpoint`
                    ) -> dict:
     "The checkpoint at `path`, read safely (`weights_only=True`) and checked; clear errors otherwise."
     path = Path(path)
+    ckpt = _unpickle(_read_bytes(path), path)
+    _check_header(ckpt, path)
+    _check_schema(ckpt, path)
+    if ckpt['model_kind'] not in _BUILDERS:
+        raise ValueError(f"{str(path)!r} holds a model of kind {ckpt['model_kind']!r}, "
+                         f'which is not registered (registered: {registered_models()}): '
+                         'import the module that registers it (e.g. rnn_nb.concise) before loading')
+    return ckpt
+
+def _read_bytes(path: Path) -> bytes:
+    "The bytes of the file at `path`; a clear error for a missing file, a directory, a device or a pipe."
     if not path.exists(): raise FileNotFoundError(f'checkpoint {str(path)!r} does not exist')
     if path.is_dir():
         raise IsADirectoryError(f'checkpoint {str(path)!r} is a directory: '
@@ -312,9 +327,11 @@ def load_checkpoint(path: str | Path,  # a file written by `save_checkpoint`
     if not path.is_file():
         raise ValueError(f'checkpoint {str(path)!r} is not a regular file (a device or a pipe): '
                          'give a checkpoint file')
-    # errors of the file system (permissions) stay OSErrors; what follows only parses bytes
-    data = path.read_bytes()
-    try: ckpt = torch.load(io.BytesIO(data), map_location='cpu', weights_only=True)
+    return path.read_bytes()  # errors of the file system (permissions) stay OSErrors
+
+def _unpickle(data: bytes, path: Path):
+    "What torch.load(weights_only=True) reads from `data`; a ValueError that says why for anything it cannot read."
+    try: return torch.load(io.BytesIO(data), map_location='cpu', weights_only=True)
     # UnpicklingError, EOFError, RuntimeError, and for other damage IndexError, OSError...:
     # all the file's fault
     except Exception as e:
@@ -331,6 +348,9 @@ def load_checkpoint(path: str | Path,  # a file written by `save_checkpoint`
         raise ValueError(f'{str(path)!r} is not a readable checkpoint (truncated, corrupted, '
                          'not a checkpoint, or holding objects '
                          f'other than tensors and plain values): {detail}') from e
+
+def _check_header(ckpt, path: Path):
+    "An rnn_nb checkpoint of this format version, with every required field."
     if not isinstance(ckpt, dict) or 'format_version' not in ckpt:
         raise ValueError(f'{str(path)!r} is not an rnn_nb checkpoint: '
                          f'it holds a {type(ckpt).__name__} without a format_version')
@@ -340,12 +360,6 @@ def load_checkpoint(path: str | Path,  # a file written by `save_checkpoint`
     missing = ([k for k in _REQUIRED if k not in ckpt]
                + ([] if 'state_dict' in ckpt or 'params' in ckpt else ['state_dict or params']))
     if missing: raise ValueError(f'{str(path)!r} is an incomplete checkpoint: it has no {missing}')
-    _check_schema(ckpt, path)
-    if ckpt['model_kind'] not in _BUILDERS:
-        raise ValueError(f"{str(path)!r} holds a model of kind {ckpt['model_kind']!r}, "
-                         f'which is not registered (registered: {registered_models()}): '
-                         'import the module that registers it (e.g. rnn_nb.concise) before loading')
-    return ckpt
 
 # %% ../nbs/04a_checkpoints.ipynb #37258bc6
 def _put_tensors(net, ckpt, path):
