@@ -17,7 +17,7 @@ def model_parameters(net,  # an nn.Module, a functional model with a `params` li
     if hasattr(net, 'params'): return list(net.params)
     if isinstance(net, (list, tuple)) and all(isinstance(p, torch.Tensor) for p in net):
         return list(net)
-    raise TypeError(f'expected an nn.Module, a model with a `params` list or a list of tensors, '
+    raise TypeError('expected an nn.Module, a model with a `params` list or a list of tensors, '
                     f'got {type(net).__name__}')
 
 def grad_clipping(net,  # an nn.Module, a model with `params` (first edition), or a list of parameters

@@ -78,21 +78,25 @@ class RNNModel(nn.Module):
         if state is None: return
         lstm = isinstance(self.rnn, nn.LSTM)
         if lstm and not (isinstance(state, tuple) and len(state) == 2):
-            raise TypeError(f'an LSTM state is a tuple (H, C) as begin_state returns it, got {type(state).__name__}'
+            raise TypeError('an LSTM state is a tuple (H, C) as begin_state returns it, '
+                            f'got {type(state).__name__}'
                             + (f' of length {len(state)}' if isinstance(state, (tuple, list)) else ''))
         if not lstm and not isinstance(state, torch.Tensor):
-            raise TypeError(f'the state of an nn.{type(self.rnn).__name__} is one tensor as begin_state returns it, '
-                            f'got {type(state).__name__}')
+            raise TypeError(f'the state of an nn.{type(self.rnn).__name__} is one tensor '
+                            f'as begin_state returns it, got {type(state).__name__}')
         shape = (self.num_layers * self.num_directions, X.shape[0], self.num_hiddens)
         for s in (state if lstm else (state,)):
             if tuple(s.shape) != shape:
-                raise ValueError(f'the state must have shape (num_layers*num_directions, batch, num_hiddens)={shape}, '
-                                 f'got {tuple(s.shape)}: use net.begin_state(batch_size={X.shape[0]}, device=...)')
+                raise ValueError('the state must have shape '
+                                 f'(num_layers*num_directions, batch, num_hiddens)={shape}, '
+                                 f'got {tuple(s.shape)}: '
+                                 f'use net.begin_state(batch_size={X.shape[0]}, device=...)')
 
-_BIDIRECTIONAL_EVAL = ('this RNNModel is bidirectional: its backward direction reads the tokens after each position, '
-                       'the next token included, so it cannot generate text and its perplexity is not '
-                       'a language model\'s. predict, generate, evaluate and perplexity put the model in eval mode, '
-                       'which a bidirectional RNNModel refuses: build it with bidirectional=False')
+_BIDIRECTIONAL_EVAL = ('this RNNModel is bidirectional: its backward direction reads the tokens '
+                       'after each position, the next token included, so it cannot generate text '
+                       'and its perplexity is not a language model\'s. predict, generate, evaluate '
+                       'and perplexity put the model in eval mode, which a bidirectional RNNModel '
+                       'refuses: build it with bidirectional=False')
 
 # %% ../nbs/05_concise.ipynb #02feebdd
 LAYER_KINDS = {'rnn': nn.RNN, 'gru': nn.GRU, 'lstm': nn.LSTM}
@@ -113,9 +117,11 @@ def rnn_layer(kind: str,  # 'rnn', 'gru' or 'lstm'
         raise TypeError(f'dropout must be a number, got {type(dropout).__name__}: {dropout!r}')
     if not 0 <= dropout < 1: raise ValueError(f'dropout={dropout} must lie in [0, 1)')
     if dropout and num_layers == 1:
-        raise ValueError(f'dropout={dropout} acts between layers and needs num_layers >= 2, got num_layers=1')
+        raise ValueError(f'dropout={dropout} acts between layers and needs num_layers >= 2, '
+                         'got num_layers=1')
     if not isinstance(bidirectional, bool):
-        raise TypeError(f'bidirectional must be a bool, got {type(bidirectional).__name__}: {bidirectional!r}')
+        raise TypeError('bidirectional must be a bool, '
+                        f'got {type(bidirectional).__name__}: {bidirectional!r}')
     return LAYER_KINDS[kind](input_size, num_hiddens, num_layers, dropout=float(dropout),
                              bidirectional=bidirectional)
 

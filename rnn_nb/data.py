@@ -36,20 +36,22 @@ def read_text(path: str | Path,  # a UTF-8 text file
         raise FileNotFoundError(f'path={str(path)!r} does not exist: pass the path of a UTF-8 text file '
                                 '(or path=None for the bundled Time Machine)')
     if p.is_dir():
-        raise ValueError(f'path={str(path)!r} is a directory: pass the path of a UTF-8 text file inside it')
+        raise ValueError(f'path={str(path)!r} is a directory: '
+                         'pass the path of a UTF-8 text file inside it')
     if not p.is_file():  # /dev/zero never ends, a FIFO nobody writes to never answers
         raise ValueError(f'path={str(path)!r} is not a regular file (a device, a pipe or a socket): '
                          'save the text to a file first')
     if (size := p.stat().st_size) > MAX_TEXT_BYTES:
-        raise ValueError(f'path={str(path)!r} holds {size / 2**20:,.0f} MiB; a text is read into memory whole, '
+        raise ValueError(f'path={str(path)!r} holds {size / 2**20:,.0f} MiB; '
+                         'a text is read into memory whole, '
                          f'and at most {MAX_TEXT_BYTES // 2**20} MiB is taken (MAX_TEXT_BYTES): '
                          'use a part of it, e.g. `head -c 100M`')
     data = p.read_bytes()
     if not data.strip():
         raise ValueError(f'path={str(path)!r} is empty: pass a file that contains text')
     if b'\x00' in data:
-        raise ValueError(f'path={str(path)!r} is not a text file (it contains NUL bytes; binary data or UTF-16): '
-                         'pass a UTF-8 text file')
+        raise ValueError(f'path={str(path)!r} is not a text file '
+                         '(it contains NUL bytes; binary data or UTF-16): pass a UTF-8 text file')
     try: text = data.decode('utf-8-sig')
     except UnicodeDecodeError as e:
         raise ValueError(f'path={str(path)!r} is not valid UTF-8 (byte {e.start}: {e.reason}): '
@@ -190,7 +192,8 @@ def _as_corpus(corpus, batch_size, num_steps):
     check_int('batch_size', batch_size); check_int('num_steps', num_steps)
     corpus = torch.as_tensor(corpus, dtype=torch.long)
     if corpus.dim() != 1:
-        raise ValueError(f'corpus must be a 1-D sequence of token indices, got shape {tuple(corpus.shape)}')
+        raise ValueError('corpus must be a 1-D sequence of token indices, '
+                         f'got shape {tuple(corpus.shape)}')
     need = (batch_size + 1) * num_steps
     if len(corpus) < need:
         raise ValueError(f'the corpus has {len(corpus)} tokens, fewer than the {need} that one minibatch '
@@ -291,7 +294,8 @@ class TimeMachine:
         need = num_train + num_val + 2 * num_steps
         if len(corpus) < need:
             raise ValueError(f'the text has {len(corpus)} tokens, fewer than the {need} that '
-                             f'num_train={num_train} and num_val={num_val} windows of num_steps={num_steps} need: '
+                             f'num_train={num_train} and num_val={num_val} windows '
+                             f'of num_steps={num_steps} need: '
                              'use a longer text or smaller num_train/num_val')
         # (len(corpus) - num_steps, num_steps + 1), a view
         windows = torch.tensor(corpus).unfold(0, num_steps + 1, 1)

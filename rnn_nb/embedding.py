@@ -26,8 +26,8 @@ class EmbeddingRNNModel(RNNModel):
         check_int('embed_dim', embed_dim)
         super().__init__(rnn_layer, vocab_size)  # checks the layer and vocab_size
         if rnn_layer.input_size != embed_dim:
-            raise ValueError(f'rnn_layer.input_size={rnn_layer.input_size} must equal embed_dim={embed_dim}: '
-                             'the layer reads the embedding vectors')
+            raise ValueError(f'rnn_layer.input_size={rnn_layer.input_size} must equal '
+                             f'embed_dim={embed_dim}: the layer reads the embedding vectors')
         self.embed_dim = embed_dim
         # E: (vocab, embed_dim), rows drawn from N(0, 1)
         self.embedding = nn.Embedding(vocab_size, embed_dim)
@@ -64,7 +64,8 @@ def fold_embedding(net: EmbeddingRNNModel,  # an embedding language model
     if not isinstance(net, EmbeddingRNNModel):
         raise TypeError(f'net must be an EmbeddingRNNModel, got {type(net).__name__}')
     extra = {'nonlinearity': net.rnn.nonlinearity} if isinstance(net.rnn, nn.RNN) else {}
-    layer = type(net.rnn)(net.vocab_size, net.num_hiddens, net.num_layers, dropout=net.rnn.dropout, **extra)
+    layer = type(net.rnn)(net.vocab_size, net.num_hiddens, net.num_layers, dropout=net.rnn.dropout,
+                          **extra)
     folded = RNNModel(layer, net.vocab_size).to(net.linear.weight.device)
     tensors = {k: v for k, v in net.state_dict().items() if not k.startswith('embedding.')}
     # (gates*h, d) @ (d, vocab) -> (gates*h, vocab)

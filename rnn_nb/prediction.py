@@ -73,8 +73,8 @@ class EvalResult:
     def bits_per_char(self) -> float:
         "Bits per character: `bits_per_token` of a character-level model."
         if self.level != 'char':
-            raise ValueError(f'bits_per_char is defined for a character vocabulary; this one is {self.level}-level: '
-                             'use bits_per_token')
+            raise ValueError('bits_per_char is defined for a character vocabulary; '
+                             f'this one is {self.level}-level: use bits_per_token')
         return self.bits_per_token
 
     def __repr__(self):
@@ -89,7 +89,7 @@ def _check_net(net):
     if isinstance(net, RNNLMScratch):
         raise TypeError('net is an RNNLMScratch, whose forward returns logits only: pass as_lm(net)')
     if not callable(net) or not hasattr(net, 'begin_state'):
-        raise TypeError(f'net must be a model keeping the contract net(X, state) -> (logits, state) '
+        raise TypeError('net must be a model keeping the contract net(X, state) -> (logits, state) '
                         f'with net.begin_state, got {type(net).__name__}')
 
 def _tokens_of(text, level, clean=None):
@@ -107,7 +107,8 @@ def _lines_or_batches(data):
     items = iter(data)
     first = next(items, None)
     rest = itertools.chain([] if first is None else [first], items)
-    if isinstance(first, (tuple, list)) and len(first) == 2 and all(isinstance(t, torch.Tensor) for t in first):
+    if (isinstance(first, (tuple, list)) and len(first) == 2
+            and all(isinstance(t, torch.Tensor) for t in first)):
         return None, rest
     return list(rest), None
 
@@ -163,13 +164,15 @@ def score_text(net,  # a model keeping the contract
     tokens = _tokens_of(text, level, clean)
     known = torch.tensor([tok in vocab.token_to_idx for tok in tokens], dtype=torch.bool)
     if len(tokens) < 2 or not known[1:].any():
-        raise ValueError(f'the text has {len(tokens)} {level} tokens, {int(known.sum())} of them in the vocabulary: '
+        raise ValueError(f'the text has {len(tokens)} {level} tokens, '
+                         f'{int(known.sum())} of them in the vocabulary: '
                          'at least two tokens, one of them after the first and in the vocabulary, '
                          'are needed to score anything')
     ids = torch.tensor(vocab[tokens], device=device)
     log_p = _stream_log_probs(net, ids, device, num_steps)[known[1:]]
     oov = sorted({tok for tok, k in zip(tokens, known.tolist()) if not k})
-    return (EvalResult(float(-log_p.sum()) / len(log_p), len(log_p), len(tokens) - int(known.sum()), oov, level),
+    return (EvalResult(float(-log_p.sum()) / len(log_p), len(log_p), len(tokens) - int(known.sum()),
+                       oov, level),
             log_p)
 
 # %% ../nbs/04_prediction.ipynb #7a456c0b

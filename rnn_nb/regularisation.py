@@ -105,7 +105,8 @@ class AWDLSTM(nn.Module):
         last = embed_dim if tie else num_hiddens
         # the inputs and outputs of every layer
         sizes = [embed_dim] + [num_hiddens] * (num_layers - 1) + [last]
-        self.vocab_size, self.dropout_emb, self.ar, self.tar, self.penalty = vocab_size, dropout_emb, ar, tar, None
+        self.vocab_size, self.dropout_emb, self.ar, self.tar, self.penalty = (vocab_size, dropout_emb,
+                                                                              ar, tar, None)
         _check_p('dropout_emb', dropout_emb)
         self.embedding = nn.Embedding(vocab_size, embed_dim)
         nn.init.uniform_(self.embedding.weight, -0.1, 0.1)

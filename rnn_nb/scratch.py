@@ -81,13 +81,14 @@ def check_inputs(X: torch.Tensor,  # token ids, (batch, steps)
     if not isinstance(H, torch.Tensor):
         raise TypeError(f'state must be a tensor or a tuple of tensors, got {type(state).__name__}')
     if H.dim() < 2:
-        raise ValueError(f'the state must have shape (batch, hidden), got {H.dim()} dimensions: {tuple(H.shape)}')
+        raise ValueError('the state must have shape (batch, hidden), '
+                         f'got {H.dim()} dimensions: {tuple(H.shape)}')
     if H.shape[-2] != X.shape[0]:  # (batch, hidden), or (layers, batch, hidden) for torch's layers
         raise ValueError(f'the state is for batch size {H.shape[-2]} but X has batch size {X.shape[0]}: '
                          f'use net.begin_state(batch_size={X.shape[0]}, device=...)')
     if num_hiddens is not None and H.shape[-1] != num_hiddens:
-        raise ValueError(f'the state has {H.shape[-1]} hidden units but the model has num_hiddens={num_hiddens}: '
-                         'use net.begin_state(...)')
+        raise ValueError(f'the state has {H.shape[-1]} hidden units '
+                         f'but the model has num_hiddens={num_hiddens}: use net.begin_state(...)')
 
 def detach_state(state: torch.Tensor | tuple,  # a hidden state: a tensor, or a tuple of them (LSTM)
                 ) -> torch.Tensor | tuple:
@@ -161,7 +162,8 @@ class RNNScratch(nn.Module):
             raise ValueError(f'inputs must have shape (steps, batch, num_inputs={self.num_inputs}), '
                              f'got {tuple(inputs.shape)}')
         if state is not None and tuple(state.shape) != (inputs.shape[1], self.num_hiddens):
-            raise ValueError(f'state must have shape (batch={inputs.shape[1]}, num_hiddens={self.num_hiddens}), '
+            raise ValueError('state must have shape '
+                             f'(batch={inputs.shape[1]}, num_hiddens={self.num_hiddens}), '
                              f'got {tuple(state.shape)}')
 
 # %% ../nbs/01_scratch.ipynb #12d608a1
@@ -259,7 +261,8 @@ def token_level(vocab: Vocab,  # a vocabulary of characters or of words
                ) -> str:
     "'char' if every token but the special ones (`<unk>`, `<pad>`, ...) is one character long, else 'word'."
     if not isinstance(vocab, Vocab):
-        raise TypeError(f'vocab must be a Vocab (e.g. from load_model), got {type(vocab).__name__}: {vocab!r}')
+        raise TypeError('vocab must be a Vocab (e.g. from load_model), '
+                        f'got {type(vocab).__name__}: {vocab!r}')
     special = lambda tok: len(tok) > 2 and tok[0] == '<' and tok[-1] == '>'
     return ('char' if all(len(tok) == 1 for tok in vocab.idx_to_token if not special(tok))
             else 'word')

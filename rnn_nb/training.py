@@ -86,7 +86,8 @@ class Animator:
                 ):
         self.fig = Figure(figsize=figsize)
         self.axes = self.fig.add_subplot()
-        self.config = dict(xlabel=xlabel, ylabel=ylabel, xlim=xlim, ylim=ylim, xscale=xscale, yscale=yscale)
+        self.config = dict(xlabel=xlabel, ylabel=ylabel, xlim=xlim, ylim=ylim,
+                           xscale=xscale, yscale=yscale)
         self.legend, self.fmts = legend or [], fmts
         self.X, self.Y = None, None  # lists of x and y values, one list per curve
         self.mode, self.min_interval = mode or _display_mode(), min_interval
@@ -286,7 +287,7 @@ def train(net,  # a model keeping the contract
           val_iter: Iterable[tuple[torch.Tensor, torch.Tensor]] | None = None,  # held-out (X, Y): val ppl each epoch
           callbacks=(),  # functions (epoch, history) -> stop?, called after every epoch
           plot: bool = True,  # live plot; False: a text progress bar
-          updater: torch.optim.Optimizer | Callable[[int], None] | None = None,  # an optimizer or f(batch_size); None: SGD at `lr`
+          updater: torch.optim.Optimizer | Callable[[int], None] | None = None,  # optimizer, or f(batch_size); None: SGD at lr
           prefix: str = 'time traveller',  # what the samples continue
           verbose: bool = True,  # show progress (plot or bar) and print the summary and samples; False: silent
           scheduler=None,  # stepped after every update (see `train_epoch`); None: a constant learning rate
@@ -301,7 +302,8 @@ def train(net,  # a model keeping the contract
     loss = nn.CrossEntropyLoss()
     history = History()
     legend = ['train'] + (['val'] if val_iter is not None else [])
-    animator = (Animator(xlabel='epoch', ylabel='perplexity', legend=legend, xlim=(1, num_epochs), yscale='log')
+    animator = (Animator(xlabel='epoch', ylabel='perplexity', legend=legend, xlim=(1, num_epochs),
+                         yscale='log')
                 if plot and verbose else None)
     bar = progress_bar(range(num_epochs)) if verbose and not plot else None
     epochs = bar if bar is not None else range(num_epochs)
@@ -316,7 +318,8 @@ def train(net,  # a model keeping the contract
             history['samples'].append((epoch + 1, _sample(prefix, net, vocab, device)))
         if animator: animator.add(epoch + 1, [ppl, val])
         if bar is not None:
-            bar.comment = f'ppl {ppl:.2f}' + (f', val {val:.2f}' if val is not None else '') + f', {speed:,.0f} tok/s'
+            bar.comment = (f'ppl {ppl:.2f}' + (f', val {val:.2f}' if val is not None else '')
+                           + f', {speed:,.0f} tok/s')
         if any([cb(epoch + 1, history) for cb in callbacks]): break
     if animator: animator.flush()
     if not verbose: return history
