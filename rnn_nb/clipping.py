@@ -15,15 +15,19 @@ def model_parameters(net,  # an nn.Module, a functional model with a `params` li
     "The parameters of a model: an `nn.Module`'s, a functional model's `params`, or a list of tensors."
     if isinstance(net, nn.Module): return list(net.parameters())
     if hasattr(net, 'params'): return list(net.params)
-    if isinstance(net, (list, tuple)) and all(isinstance(p, torch.Tensor) for p in net): return list(net)
-    raise TypeError(f'expected an nn.Module, a model with a `params` list or a list of tensors, got {type(net).__name__}')
+    if isinstance(net, (list, tuple)) and all(isinstance(p, torch.Tensor) for p in net):
+        return list(net)
+    raise TypeError('expected an nn.Module, a model with a `params` list or a list of tensors, '
+                    f'got {type(net).__name__}')
 
 def grad_clipping(net,  # an nn.Module, a model with `params` (first edition), or a list of parameters
                   theta: float,  # the largest allowed norm of the whole gradient, > 0
                  ) -> torch.Tensor:
     "Rescale all gradients in place so that their joint norm is at most `theta`; return the norm before clipping."
-    if not theta > 0: raise ValueError(f'theta={theta!r} must be > 0 (use no clipping at all instead of theta=0)')
-    grads = [p.grad for p in model_parameters(net) if p.grad is not None]  # parameters without a gradient are skipped
+    if not theta > 0:
+        raise ValueError(f'theta={theta!r} must be > 0 (use no clipping at all instead of theta=0)')
+    # parameters without a gradient are skipped
+    grads = [p.grad for p in model_parameters(net) if p.grad is not None]
     if not grads: return torch.tensor(0.0)
     norm = torch.stack([g.detach().pow(2).sum() for g in grads]).sum().sqrt()
     scale = (theta / (norm + 1e-12)).clamp(max=1.0)  # exactly 1.0 when norm <= theta: then a no-op

@@ -21,8 +21,12 @@ def _check_layer(rnn_layer):
     "The layers RNNModel wraps: torch's nn.RNN, nn.GRU or nn.LSTM, time-major, without LSTM projections."
     if not isinstance(rnn_layer, (nn.RNN, nn.GRU, nn.LSTM)):
         raise TypeError(f'rnn_layer must be an nn.RNN, nn.GRU or nn.LSTM, got {type(rnn_layer).__name__}')
-    if rnn_layer.batch_first: raise ValueError('rnn_layer has batch_first=True; RNNModel feeds it time-major inputs (steps, batch, input_size): build it with batch_first=False')
-    if rnn_layer.proj_size: raise ValueError(f'rnn_layer has proj_size={rnn_layer.proj_size}; RNNModel supports LSTMs without projections only (proj_size=0)')
+    if rnn_layer.batch_first:
+        raise ValueError('rnn_layer has batch_first=True; RNNModel feeds it time-major inputs '
+                         '(steps, batch, input_size): build it with batch_first=False')
+    if rnn_layer.proj_size:
+        raise ValueError(f'rnn_layer has proj_size={rnn_layer.proj_size}; '
+                         'RNNModel supports LSTMs without projections only (proj_size=0)')
 
 class RNNModel(nn.Module):
     "A language model over torch's recurrent layer: inputs from `embed` (one-hot), `rnn_layer`, a linear output layer."
@@ -34,7 +38,8 @@ class RNNModel(nn.Module):
         _check_layer(rnn_layer)
         check_int('vocab_size', vocab_size)
         if type(self).embed is RNNModel.embed and rnn_layer.input_size != vocab_size:
-            raise ValueError(f'rnn_layer.input_size={rnn_layer.input_size} must equal vocab_size={vocab_size} for one-hot inputs')
+            raise ValueError(f'rnn_layer.input_size={rnn_layer.input_size} must equal vocab_size={vocab_size} '
+                             'for one-hot inputs')
         self.rnn, self.vocab_size = rnn_layer, vocab_size
         self.num_hiddens, self.num_layers = rnn_layer.hidden_size, rnn_layer.num_layers
         self.num_directions = 2 if rnn_layer.bidirectional else 1
@@ -52,7 +57,8 @@ class RNNModel(nn.Module):
                ) -> tuple:
         "Logits (steps*batch, vocab), time-major like the targets `Y.T.reshape(-1)`, and the new state."
         self._check(X, state)
-        Y, state = self.rnn(self.embed(X), state)  # Y: (steps, batch, num_directions*num_hiddens), last layer only
+        # Y: (steps, batch, num_directions*num_hiddens), last layer only
+        Y, state = self.rnn(self.embed(X), state)
         return self.linear(Y.reshape(-1, Y.shape[-1])), state  # (steps*batch, vocab)
 
     def begin_state(self,
@@ -61,25 +67,36 @@ class RNNModel(nn.Module):
                    ) -> torch.Tensor | tuple:
         "Zeros (num_layers*num_directions, batch_size, num_hiddens): a tensor, or a tuple (H, C) for an LSTM."
         check_int('batch_size', batch_size)
-        H = torch.zeros(self.num_layers * self.num_directions, batch_size, self.num_hiddens, device=device, dtype=self.linear.weight.dtype)
+        H = torch.zeros(self.num_layers * self.num_directions, batch_size, self.num_hiddens, device=device,
+                        dtype=self.linear.weight.dtype)
         return (H, torch.zeros_like(H)) if isinstance(self.rnn, nn.LSTM) else H
 
     def _check(self, X, state):
         if self.num_directions == 2 and not self.training: raise ValueError(_BIDIRECTIONAL_EVAL)
-        check_inputs(X, state, self.vocab_size)  # integer ids of shape (batch, steps) in 0..vocab_size-1
+        # integer ids of shape (batch, steps) in 0..vocab_size-1
+        check_inputs(X, state, self.vocab_size)
         if state is None: return
         lstm = isinstance(self.rnn, nn.LSTM)
         if lstm and not (isinstance(state, tuple) and len(state) == 2):
-            raise TypeError(f'an LSTM state is a tuple (H, C) as begin_state returns it, got {type(state).__name__}' + (f' of length {len(state)}' if isinstance(state, (tuple, list)) else ''))
+            raise TypeError('an LSTM state is a tuple (H, C) as begin_state returns it, '
+                            f'got {type(state).__name__}'
+                            + (f' of length {len(state)}' if isinstance(state, (tuple, list)) else ''))
         if not lstm and not isinstance(state, torch.Tensor):
-            raise TypeError(f'the state of an nn.{type(self.rnn).__name__} is one tensor as begin_state returns it, got {type(state).__name__}')
+            raise TypeError(f'the state of an nn.{type(self.rnn).__name__} is one tensor '
+                            f'as begin_state returns it, got {type(state).__name__}')
         shape = (self.num_layers * self.num_directions, X.shape[0], self.num_hiddens)
         for s in (state if lstm else (state,)):
-            if tuple(s.shape) != shape: raise ValueError(f'the state must have shape (num_layers*num_directions, batch, num_hiddens)={shape}, got {tuple(s.shape)}: use net.begin_state(batch_size={X.shape[0]}, device=...)')
+            if tuple(s.shape) != shape:
+                raise ValueError('the state must have shape '
+                                 f'(num_layers*num_directions, batch, num_hiddens)={shape}, '
+                                 f'got {tuple(s.shape)}: '
+                                 f'use net.begin_state(batch_size={X.shape[0]}, device=...)')
 
-_BIDIRECTIONAL_EVAL = ('this RNNModel is bidirectional: its backward direction reads the tokens after each position, the next token '
-                       'included, so it cannot generate text and its perplexity is not a language model\'s. predict, generate, evaluate '
-                       'and perplexity put the model in eval mode, which a bidirectional RNNModel refuses: build it with bidirectional=False')
+_BIDIRECTIONAL_EVAL = ('this RNNModel is bidirectional: its backward direction reads the tokens '
+                       'after each position, the next token included, so it cannot generate text '
+                       'and its perplexity is not a language model\'s. predict, generate, evaluate '
+                       'and perplexity put the model in eval mode, which a bidirectional RNNModel '
+                       'refuses: build it with bidirectional=False')
 
 # %% ../nbs/05_concise.ipynb #02feebdd
 LAYER_KINDS = {'rnn': nn.RNN, 'gru': nn.GRU, 'lstm': nn.LSTM}
@@ -92,13 +109,21 @@ def rnn_layer(kind: str,  # 'rnn', 'gru' or 'lstm'
               bidirectional: bool = False,  # a second, backward direction (not for language models: see below)
              ) -> nn.RNN | nn.GRU | nn.LSTM:
     "torch's recurrent layer of `kind`, time-major, its arguments checked."
-    if kind not in LAYER_KINDS: raise ValueError(f'kind={kind!r} is not supported: use one of {list(LAYER_KINDS)}')
-    for name, value in [('input_size', input_size), ('num_hiddens', num_hiddens), ('num_layers', num_layers)]: check_int(name, value)
-    if not isinstance(dropout, (int, float)) or isinstance(dropout, bool): raise TypeError(f'dropout must be a number, got {type(dropout).__name__}: {dropout!r}')
+    if kind not in LAYER_KINDS:
+        raise ValueError(f'kind={kind!r} is not supported: use one of {list(LAYER_KINDS)}')
+    for name, value in [('input_size', input_size), ('num_hiddens', num_hiddens), ('num_layers', num_layers)]:
+        check_int(name, value)
+    if not isinstance(dropout, (int, float)) or isinstance(dropout, bool):
+        raise TypeError(f'dropout must be a number, got {type(dropout).__name__}: {dropout!r}')
     if not 0 <= dropout < 1: raise ValueError(f'dropout={dropout} must lie in [0, 1)')
-    if dropout and num_layers == 1: raise ValueError(f'dropout={dropout} acts between layers and needs num_layers >= 2, got num_layers=1')
-    if not isinstance(bidirectional, bool): raise TypeError(f'bidirectional must be a bool, got {type(bidirectional).__name__}: {bidirectional!r}')
-    return LAYER_KINDS[kind](input_size, num_hiddens, num_layers, dropout=float(dropout), bidirectional=bidirectional)
+    if dropout and num_layers == 1:
+        raise ValueError(f'dropout={dropout} acts between layers and needs num_layers >= 2, '
+                         'got num_layers=1')
+    if not isinstance(bidirectional, bool):
+        raise TypeError('bidirectional must be a bool, '
+                        f'got {type(bidirectional).__name__}: {bidirectional!r}')
+    return LAYER_KINDS[kind](input_size, num_hiddens, num_layers, dropout=float(dropout),
+                             bidirectional=bidirectional)
 
 def rnn_model(kind: str,  # 'rnn', 'gru' or 'lstm'
               vocab_size: int,  # tokens in the vocabulary
@@ -109,6 +134,7 @@ def rnn_model(kind: str,  # 'rnn', 'gru' or 'lstm'
               device: str | torch.device = 'cpu',  # where the parameters live
              ) -> RNNModel:
     "An `RNNModel` over a new layer of `kind` with one-hot inputs: the builder registered for each kind."
-    return RNNModel(rnn_layer(kind, vocab_size, num_hiddens, num_layers, dropout, bidirectional), vocab_size).to(device)
+    return RNNModel(rnn_layer(kind, vocab_size, num_hiddens, num_layers, dropout, bidirectional),
+                    vocab_size).to(device)
 
 for _kind in LAYER_KINDS: register_model(_kind, functools.partial(rnn_model, _kind))

@@ -23,7 +23,8 @@ def time_machine_path() -> Path:
     return Path(str(resources.files('rnn_nb').joinpath('data/timemachine.txt')))
 
 # %% ../nbs/00_data.ipynb #8f3a09e3
-MAX_TEXT_BYTES = 512 * 2**20  # a text is read whole, and its tokens as Python lists take ~10x its size in memory
+# a text is read whole, and its tokens as Python lists take ~10x its size in memory
+MAX_TEXT_BYTES = 512 * 2**20
 
 def read_text(path: str | Path,  # a UTF-8 text file
              ) -> str:
@@ -32,32 +33,42 @@ def read_text(path: str | Path,  # a UTF-8 text file
         raise TypeError(f'path must be a str or pathlib.Path, got {type(path).__name__}: {path!r}')
     p = Path(path)
     if not p.exists():
-        raise FileNotFoundError(f'path={str(path)!r} does not exist: pass the path of a UTF-8 text file (or path=None for the bundled Time Machine)')
-    if p.is_dir(): raise ValueError(f'path={str(path)!r} is a directory: pass the path of a UTF-8 text file inside it')
+        raise FileNotFoundError(f'path={str(path)!r} does not exist: pass the path of a UTF-8 text file '
+                                '(or path=None for the bundled Time Machine)')
+    if p.is_dir():
+        raise ValueError(f'path={str(path)!r} is a directory: '
+                         'pass the path of a UTF-8 text file inside it')
     if not p.is_file():  # /dev/zero never ends, a FIFO nobody writes to never answers
-        raise ValueError(f'path={str(path)!r} is not a regular file (a device, a pipe or a socket): save the text to a file first')
+        raise ValueError(f'path={str(path)!r} is not a regular file (a device, a pipe or a socket): '
+                         'save the text to a file first')
     if (size := p.stat().st_size) > MAX_TEXT_BYTES:
-        raise ValueError(f'path={str(path)!r} holds {size / 2**20:,.0f} MiB; a text is read into memory whole, and at most '
-                         f'{MAX_TEXT_BYTES // 2**20} MiB is taken (MAX_TEXT_BYTES): use a part of it, e.g. `head -c 100M`')
+        raise ValueError(f'path={str(path)!r} holds {size / 2**20:,.0f} MiB; '
+                         'a text is read into memory whole, '
+                         f'and at most {MAX_TEXT_BYTES // 2**20} MiB is taken (MAX_TEXT_BYTES): '
+                         'use a part of it, e.g. `head -c 100M`')
     data = p.read_bytes()
-    if not data.strip(): raise ValueError(f'path={str(path)!r} is empty: pass a file that contains text')
+    if not data.strip():
+        raise ValueError(f'path={str(path)!r} is empty: pass a file that contains text')
     if b'\x00' in data:
-        raise ValueError(f'path={str(path)!r} is not a text file (it contains NUL bytes; binary data or UTF-16): pass a UTF-8 text file')
+        raise ValueError(f'path={str(path)!r} is not a text file '
+                         '(it contains NUL bytes; binary data or UTF-16): pass a UTF-8 text file')
     try: text = data.decode('utf-8-sig')
     except UnicodeDecodeError as e:
-        raise ValueError(f'path={str(path)!r} is not valid UTF-8 (byte {e.start}: {e.reason}): re-encode it, e.g. `iconv -f latin1 -t utf-8`') from None
+        raise ValueError(f'path={str(path)!r} is not valid UTF-8 (byte {e.start}: {e.reason}): '
+                         're-encode it, e.g. `iconv -f latin1 -t utf-8`') from None
     return text.replace('\r\n', '\n').replace('\r', '\n')
 
 # %% ../nbs/00_data.ipynb #57d49de0
 CLEANINGS = ('d2l', 'none')
 
 def _check_clean(clean):
-    if clean not in CLEANINGS: raise ValueError(f'clean={clean!r} is not supported: use one of {CLEANINGS}')
+    if clean not in CLEANINGS:
+        raise ValueError(f'clean={clean!r} is not supported: use one of {CLEANINGS}')
 
 def clean_line(line: str,  # one line of text
                clean: str = 'd2l',  # 'd2l': letters and spaces, lower case; 'none': as is
               ) -> str:
-    "Clean one line: 'd2l' keeps letters only (other runs become one space), lower-cased and stripped; 'none' keeps it as is."
+    "Clean one line: 'd2l' keeps letters only (other runs become one space), lower-cased, stripped; 'none' keeps it as is."
     _check_clean(clean)
     return re.sub('[^A-Za-z]+', ' ', line).strip().lower() if clean == 'd2l' else line
 
@@ -66,8 +77,9 @@ def _warn_if_mostly_removed(text, lines, source):
     visible = sum(not ch.isspace() for ch in text)
     kept = sum(not ch.isspace() for line in lines for ch in line)
     if visible and kept < visible / 2:
-        warnings.warn(f"clean='d2l' kept only {kept} of the {visible} visible characters of {source} (it keeps "
-                      "the letters A-Z only): use clean='none' to keep every character", stacklevel=3)
+        warnings.warn(f"clean='d2l' kept only {kept} of the {visible} visible characters of {source} "
+                      "(it keeps the letters A-Z only): use clean='none' to keep every character",
+                      stacklevel=3)
 
 def read_time_machine(path: str | Path | None = None,  # a UTF-8 text file; None: the bundled Time Machine
                       clean: str = 'd2l',  # 'd2l': letters only, lower case; 'none': every character as is
@@ -78,7 +90,8 @@ def read_time_machine(path: str | Path | None = None,  # a UTF-8 text file; None
     lines = io.StringIO(text).readlines()  # split after each '\n' only, keeping it
     if clean == 'none': return lines
     lines = [clean_line(line) for line in lines]
-    _warn_if_mostly_removed(text, lines, 'the bundled Time Machine' if path is None else repr(str(path)))
+    _warn_if_mostly_removed(text, lines,
+                            'the bundled Time Machine' if path is None else repr(str(path)))
     return lines
 
 # %% ../nbs/00_data.ipynb #0ea83a60
@@ -86,14 +99,16 @@ def tokenize(lines: list[str],  # lines of text, e.g. from `read_time_machine`
              token: str = 'char',  # 'char' or 'word'
             ) -> list[list[str]]:
     "Split every line into character or word tokens (words are split on whitespace)."
-    if isinstance(lines, str): raise TypeError('lines must be a list of strings, got one str: wrap it in a list, [text]')
+    if isinstance(lines, str):
+        raise TypeError('lines must be a list of strings, got one str: wrap it in a list, [text]')
     if token == 'char': return [list(line) for line in lines]
     if token == 'word': return [line.split() for line in lines]
     raise ValueError(f"token={token!r} is not supported: use token='char' or token='word'")
 
 # %% ../nbs/00_data.ipynb #3787d0be
 def _flatten(tokens):
-    return [tok for line in tokens for tok in line] if tokens and isinstance(tokens[0], list) else list(tokens)
+    return ([tok for line in tokens for tok in line] if tokens and isinstance(tokens[0], list)
+            else list(tokens))
 
 class Vocab:
     "Map tokens to indices (`<unk>` first, then by decreasing frequency) and back; unknown tokens map to `<unk>`."
@@ -105,7 +120,8 @@ class Vocab:
         counts = collections.Counter(_flatten(tokens or []))
         self.token_freqs = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
         self.idx_to_token = list(dict.fromkeys(['<unk>'] + list(reserved_tokens or [])))
-        self.idx_to_token += [tok for tok, freq in self.token_freqs if freq >= min_freq and tok not in self.idx_to_token]
+        self.idx_to_token += [tok for tok, freq in self.token_freqs
+                              if freq >= min_freq and tok not in self.idx_to_token]
         self.token_to_idx = {tok: idx for idx, tok in enumerate(self.idx_to_token)}
 
     def __len__(self): return len(self.idx_to_token)
@@ -121,7 +137,9 @@ class Vocab:
         "Token of an index, or a list of tokens for a list, tuple or tensor of indices."
         if isinstance(indices, torch.Tensor): indices = indices.tolist()
         if isinstance(indices, (list, tuple)): return [self.to_tokens(idx) for idx in indices]
-        if not 0 <= indices < len(self): raise ValueError(f'index {indices} is out of range: a vocabulary of {len(self)} tokens has indices 0..{len(self) - 1}')
+        if not 0 <= indices < len(self):
+            raise ValueError(f'index {indices} is out of range: '
+                             f'a vocabulary of {len(self)} tokens has indices 0..{len(self) - 1}')
         return self.idx_to_token[indices]
 
     @property
@@ -129,14 +147,16 @@ class Vocab:
         "Index of the unknown token."
         return 0
 
-    def __repr__(self): return f'Vocab({len(self)} tokens: {self.idx_to_token[:10]}{"..." if len(self) > 10 else ""})'
+    def __repr__(self):
+        return f'Vocab({len(self)} tokens: {self.idx_to_token[:10]}{"..." if len(self) > 10 else ""})'
 
 # %% ../nbs/00_data.ipynb #412d96ed
 def _check_max_tokens(max_tokens):
     if not isinstance(max_tokens, int) or isinstance(max_tokens, bool):
         raise TypeError(f'max_tokens must be an int, got {type(max_tokens).__name__}: {max_tokens!r}')
     if max_tokens == 0 or max_tokens < -1:
-        raise ValueError(f'max_tokens={max_tokens} must be a positive number of tokens, or -1 for the whole text')
+        raise ValueError(f'max_tokens={max_tokens} must be a positive number of tokens, '
+                         'or -1 for the whole text')
 
 def load_corpus_time_machine(max_tokens: int = -1,  # keep the first `max_tokens` tokens; -1: all
                              token: str = 'char',  # 'char' or 'word'
@@ -148,7 +168,9 @@ def load_corpus_time_machine(max_tokens: int = -1,  # keep the first `max_tokens
     tokens = tokenize(read_time_machine(path, clean), token)
     vocab = Vocab(tokens)
     corpus = [vocab[tok] for line in tokens for tok in line]
-    if not corpus: raise ValueError(f"no {token} tokens are left after clean={clean!r}: use clean='none' to keep every character")
+    if not corpus:
+        raise ValueError(f"no {token} tokens are left after clean={clean!r}: "
+                         "use clean='none' to keep every character")
     return (corpus[:max_tokens] if max_tokens > 0 else corpus), vocab
 
 # %% ../nbs/00_data.ipynb #a0c1e002
@@ -157,10 +179,11 @@ def check_int(name: str,  # the argument's name, for the message
               minimum: int = 1,  # the smallest value allowed
               hint: str = '',  # added to the ValueError's message, e.g. '(0 returns the prefix)'
              ) -> int:
-    "`value` if it is an int >= `minimum`; else a TypeError (not an int; a bool is refused) or a ValueError, naming `name`."
+    "`value` if an int >= `minimum`; else a TypeError (not an int; bools refused) or a ValueError, naming `name`."
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f'{name} must be an int, got {type(value).__name__}: {value!r}')
-    if value < minimum: raise ValueError(f'{name}={value} must be >= {minimum}' + (f' {hint}' if hint else ''))
+    if value < minimum:
+        raise ValueError(f'{name}={value} must be >= {minimum}' + (f' {hint}' if hint else ''))
     return value
 
 # %% ../nbs/00_data.ipynb #a3b259be
@@ -168,11 +191,14 @@ def _as_corpus(corpus, batch_size, num_steps):
     "Check the batching arguments once and return the corpus as a 1-D int64 tensor."
     check_int('batch_size', batch_size); check_int('num_steps', num_steps)
     corpus = torch.as_tensor(corpus, dtype=torch.long)
-    if corpus.dim() != 1: raise ValueError(f'corpus must be a 1-D sequence of token indices, got shape {tuple(corpus.shape)}')
+    if corpus.dim() != 1:
+        raise ValueError('corpus must be a 1-D sequence of token indices, '
+                         f'got shape {tuple(corpus.shape)}')
     need = (batch_size + 1) * num_steps
     if len(corpus) < need:
-        raise ValueError(f'the corpus has {len(corpus)} tokens, fewer than the {need} that one minibatch of batch_size={batch_size} '
-                         f'x num_steps={num_steps} needs at any start offset: use a longer text (or larger max_tokens) or a smaller batch_size/num_steps')
+        raise ValueError(f'the corpus has {len(corpus)} tokens, fewer than the {need} that one minibatch '
+                         f'of batch_size={batch_size} x num_steps={num_steps} needs at any start offset: '
+                         'use a longer text (or larger max_tokens) or a smaller batch_size/num_steps')
     return corpus
 
 # %% ../nbs/00_data.ipynb #cc2ec171
@@ -184,13 +210,16 @@ def seq_data_iter_random(corpus: list[int] | torch.Tensor,  # token indices
     return _random_batches(_as_corpus(corpus, batch_size, num_steps), batch_size, num_steps)
 
 def _random_batches(corpus, batch_size, num_steps):
-    corpus = corpus[random.randint(0, num_steps - 1):]  # a random offset: different cut points every epoch
-    num_subseqs = (len(corpus) - 1) // num_steps  # -1: every subsequence needs its next token as a target
+    # a random offset: different cut points every epoch
+    corpus = corpus[random.randint(0, num_steps - 1):]
+    # -1: every subsequence needs its next token as a target
+    num_subseqs = (len(corpus) - 1) // num_steps
     starts = list(range(0, num_subseqs * num_steps, num_steps))
     random.shuffle(starts)
     offsets = torch.arange(num_steps)
     for i in range(0, batch_size * (num_subseqs // batch_size), batch_size):
-        idx = torch.tensor(starts[i:i + batch_size]).unsqueeze(1) + offsets  # (batch_size, num_steps)
+        # (batch_size, num_steps)
+        idx = torch.tensor(starts[i:i + batch_size]).unsqueeze(1) + offsets
         yield corpus[idx], corpus[idx + 1]
 
 # %% ../nbs/00_data.ipynb #da79bf00
@@ -198,11 +227,12 @@ def seq_data_iter_sequential(corpus: list[int] | torch.Tensor,  # token indices
                              batch_size: int,  # rows per minibatch
                              num_steps: int,  # tokens per subsequence
                             ):
-    "Yield `(X, Y)` minibatches, each (batch_size, num_steps), where row i of one minibatch continues row i of the previous."
+    "Yield `(X, Y)` minibatches, each (batch_size, num_steps); row i of one minibatch continues row i of the last."
     return _sequential_batches(_as_corpus(corpus, batch_size, num_steps), batch_size, num_steps)
 
 def _sequential_batches(corpus, batch_size, num_steps):
-    offset = random.randint(0, num_steps - 1)  # the book draws randint(0, num_steps): one value too many
+    # the book draws randint(0, num_steps): one value too many
+    offset = random.randint(0, num_steps - 1)
     num_tokens = (len(corpus) - offset - 1) // batch_size * batch_size
     Xs = corpus[offset:offset + num_tokens].reshape(batch_size, -1)  # (batch_size, tokens per row)
     Ys = corpus[offset + 1:offset + 1 + num_tokens].reshape(batch_size, -1)
@@ -227,7 +257,8 @@ class SeqDataLoader:
 
     def __len__(self):
         "Minibatches in every epoch (the count at the largest random offset, num_steps - 1)."
-        usable = len(self.corpus) - self.num_steps  # after the largest offset and the one-token target shift
+        # after the largest offset and the one-token target shift
+        usable = len(self.corpus) - self.num_steps
         if self.use_random_iter: return usable // self.num_steps // self.batch_size
         return usable // self.batch_size // self.num_steps
 
@@ -246,7 +277,7 @@ def load_data_time_machine(batch_size: int,  # rows per minibatch
 
 # %% ../nbs/00_data.ipynb #1884dfa1
 class TimeMachine:
-    "The 2nd edition's data module: every window of num_steps+1 tokens, a shuffled training range and a held-out validation range."
+    "The 2nd edition's data module: all windows of num_steps+1 tokens, a shuffled training and a held-out validation range."
     def __init__(self,
                  batch_size: int,  # windows per minibatch
                  num_steps: int,  # input tokens per window
@@ -256,20 +287,25 @@ class TimeMachine:
                  token: str = 'char',  # 'char' or 'word'
                  clean: str = 'd2l',  # 'd2l' or 'none'
                 ):
-        for name, value in [('batch_size', batch_size), ('num_steps', num_steps), ('num_train', num_train), ('num_val', num_val)]:
+        for name, value in [('batch_size', batch_size), ('num_steps', num_steps),
+                            ('num_train', num_train), ('num_val', num_val)]:
             check_int(name, value)
         corpus, self.vocab = load_corpus_time_machine(-1, token, path, clean)
         need = num_train + num_val + 2 * num_steps
         if len(corpus) < need:
-            raise ValueError(f'the text has {len(corpus)} tokens, fewer than the {need} that num_train={num_train} and num_val={num_val} '
-                             f'windows of num_steps={num_steps} need: use a longer text or smaller num_train/num_val')
-        windows = torch.tensor(corpus).unfold(0, num_steps + 1, 1)  # (len(corpus) - num_steps, num_steps + 1), a view
+            raise ValueError(f'the text has {len(corpus)} tokens, fewer than the {need} that '
+                             f'num_train={num_train} and num_val={num_val} windows '
+                             f'of num_steps={num_steps} need: '
+                             'use a longer text or smaller num_train/num_val')
+        # (len(corpus) - num_steps, num_steps + 1), a view
+        windows = torch.tensor(corpus).unfold(0, num_steps + 1, 1)
         self.train_windows = windows[:num_train]
         self.val_windows = windows[num_train + num_steps:num_train + num_steps + num_val]
         self.batch_size, self.num_steps, self.num_train, self.num_val = batch_size, num_steps, num_train, num_val
 
     def _loader(self, windows, shuffle):
-        return DataLoader(TensorDataset(windows[:, :-1], windows[:, 1:]), self.batch_size, shuffle=shuffle)
+        return DataLoader(TensorDataset(windows[:, :-1], windows[:, 1:]), self.batch_size,
+                          shuffle=shuffle)
 
     def train_dataloader(self) -> DataLoader:
         "Shuffled minibatches `(X, Y)` of training windows, each (batch_size, num_steps)."

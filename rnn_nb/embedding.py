@@ -26,9 +26,11 @@ class EmbeddingRNNModel(RNNModel):
         check_int('embed_dim', embed_dim)
         super().__init__(rnn_layer, vocab_size)  # checks the layer and vocab_size
         if rnn_layer.input_size != embed_dim:
-            raise ValueError(f'rnn_layer.input_size={rnn_layer.input_size} must equal embed_dim={embed_dim}: the layer reads the embedding vectors')
+            raise ValueError(f'rnn_layer.input_size={rnn_layer.input_size} must equal '
+                             f'embed_dim={embed_dim}: the layer reads the embedding vectors')
         self.embed_dim = embed_dim
-        self.embedding = nn.Embedding(vocab_size, embed_dim)  # E: (vocab, embed_dim), rows drawn from N(0, 1)
+        # E: (vocab, embed_dim), rows drawn from N(0, 1)
+        self.embedding = nn.Embedding(vocab_size, embed_dim)
 
     def embed(self,
               X: torch.Tensor,  # (batch, steps) token ids
@@ -49,19 +51,24 @@ def embedding_model(kind: str,  # the recurrent layer: 'rnn', 'gru' or 'lstm'
                    ) -> EmbeddingRNNModel:
     "An `EmbeddingRNNModel` over a new layer of `kind`: the builder registered as 'emb-<kind>'."
     check_int('embed_dim', embed_dim)
-    return EmbeddingRNNModel(rnn_layer(kind, embed_dim, num_hiddens, num_layers, dropout), vocab_size, embed_dim).to(device)
+    return EmbeddingRNNModel(rnn_layer(kind, embed_dim, num_hiddens, num_layers, dropout), vocab_size,
+                             embed_dim).to(device)
 
-for _name, _kind in EMBEDDING_KINDS.items(): register_model(_name, functools.partial(embedding_model, _kind))
+for _name, _kind in EMBEDDING_KINDS.items():
+    register_model(_name, functools.partial(embedding_model, _kind))
 
 # %% ../nbs/06_embedding.ipynb #49526ad9
 def fold_embedding(net: EmbeddingRNNModel,  # an embedding language model
                   ) -> RNNModel:
     "The one-hot `RNNModel` computing what `net` computes: the embedding folded into the first layer's input weights."
-    if not isinstance(net, EmbeddingRNNModel): raise TypeError(f'net must be an EmbeddingRNNModel, got {type(net).__name__}')
+    if not isinstance(net, EmbeddingRNNModel):
+        raise TypeError(f'net must be an EmbeddingRNNModel, got {type(net).__name__}')
     extra = {'nonlinearity': net.rnn.nonlinearity} if isinstance(net.rnn, nn.RNN) else {}
-    layer = type(net.rnn)(net.vocab_size, net.num_hiddens, net.num_layers, dropout=net.rnn.dropout, **extra)
+    layer = type(net.rnn)(net.vocab_size, net.num_hiddens, net.num_layers, dropout=net.rnn.dropout,
+                          **extra)
     folded = RNNModel(layer, net.vocab_size).to(net.linear.weight.device)
     tensors = {k: v for k, v in net.state_dict().items() if not k.startswith('embedding.')}
-    tensors['rnn.weight_ih_l0'] = net.rnn.weight_ih_l0 @ net.embedding.weight.T  # (gates*h, d) @ (d, vocab) -> (gates*h, vocab)
+    # (gates*h, d) @ (d, vocab) -> (gates*h, vocab)
+    tensors['rnn.weight_ih_l0'] = net.rnn.weight_ih_l0 @ net.embedding.weight.T
     folded.load_state_dict(tensors)
     return folded.train(net.training)

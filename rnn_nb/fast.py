@@ -14,7 +14,8 @@ from .scratch import NONLINEARITIES, check_inputs, get_params, init_rnn_state
 
 # %% ../nbs/01a_fast.ipynb #1b993e9d
 PRECISIONS = ('fp32', 'bf16', 'auto')
-BF16_ENV = 'RNN_NB_BF16_NATIVE'  # '1' or '0': answer `bf16_native` for the CPU as if it had (or lacked) native bfloat16
+# '1' or '0': answer `bf16_native` for the CPU as if it had (or lacked) native bfloat16
+BF16_ENV = 'RNN_NB_BF16_NATIVE'
 
 def bf16_native(device: str | torch.device,  # where the model computes
                ) -> bool:
@@ -24,7 +25,8 @@ def bf16_native(device: str | torch.device,  # where the model computes
     if device.type != 'cpu': return False
     forced = os.environ.get(BF16_ENV)
     if forced is not None:
-        if forced not in ('0', '1'): raise ValueError(f'{BF16_ENV}={forced!r} is not supported: set it to 1 or 0, or unset it')
+        if forced not in ('0', '1'):
+            raise ValueError(f'{BF16_ENV}={forced!r} is not supported: set it to 1 or 0, or unset it')
         return forced == '1'
     try: return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
     except (AttributeError, RuntimeError): return False
@@ -32,8 +34,9 @@ def bf16_native(device: str | torch.device,  # where the model computes
 def matmul_dtype(precision: str,  # 'fp32', 'bf16' or 'auto'
                  device: str | torch.device,  # where the model computes
                 ) -> torch.dtype:
-    "The dtype of the fast model's matmuls for `precision` ('fp32', 'bf16', or 'auto': bf16 only where native) on `device`."
-    if precision not in PRECISIONS: raise ValueError(f'precision={precision!r} is not supported: use one of {PRECISIONS}')
+    "The fast model's matmul dtype for `precision` ('fp32', 'bf16', or 'auto': bf16 only where native) on `device`."
+    if precision not in PRECISIONS:
+        raise ValueError(f'precision={precision!r} is not supported: use one of {PRECISIONS}')
     if precision == 'auto': precision = 'bf16' if bf16_native(device) else 'fp32'
     return torch.bfloat16 if precision == 'bf16' else torch.float32
 
@@ -46,21 +49,26 @@ class _RNNLMFunction(torch.autograd.Function):
         (batch, steps), hidden = X.shape, W_hh.shape[0]
         ids = X.t().reshape(-1)  # time-major token ids: position t*batch + i
         act_ = torch.Tensor.relu_ if relu else torch.Tensor.tanh_
-        Hs = W_hh.new_empty(steps + 1, hidden, batch)  # slab t is H_t transposed, (hidden, batch), float32
+        # slab t is H_t transposed, (hidden, batch), float32
+        Hs = W_hh.new_empty(steps + 1, hidden, batch)
         Hs[0].copy_(H0.t())
-        Hs[1:].copy_(torch.index_select((W_xh + b_h).t(), 1, ids).view(hidden, steps, batch).transpose(0, 1))  # X_t W_xh + b_h
+        # X_t W_xh + b_h
+        Hs[1:].copy_(torch.index_select((W_xh + b_h).t(), 1, ids).view(hidden, steps, batch).transpose(0, 1))
         W_T, Hl = W_hh.t().to(dtype).contiguous(), Hs.unbind(0)
         if dtype == Hs.dtype:  # float32: the matmuls read the states directly
             Hc = Hs
-            for t in range(steps): act_(Hl[t + 1].addmm_(W_T, Hl[t]))  # H_{t+1}^T = phi(A_t^T + W_hh^T H_t^T), in place
+            # H_{t+1}^T = phi(A_t^T + W_hh^T H_t^T), in place
+            for t in range(steps): act_(Hl[t + 1].addmm_(W_T, Hl[t]))
         else:  # bfloat16 matmuls; float32 sums, activations and states
             Hc = Hs.to(dtype)  # slab 0 is H_0 rounded; the loop fills the others
             Hcl, M = Hc.unbind(0), Hs.new_empty((hidden, batch), dtype=dtype)
             for t in range(steps):
                 act_(Hl[t + 1].add_(torch.mm(W_T, Hcl[t], out=M)))
                 Hcl[t + 1].copy_(Hl[t + 1])
-        HP = Hc.transpose(0, 1).reshape(hidden, -1)  # (hidden, (steps + 1) * batch): column t*batch + i is H_t of row i
-        Y = torch.addmm(b_q.to(dtype), HP[:, batch:].t(), W_hq.to(dtype)).to(b_q.dtype)  # (steps*batch, vocab), one matmul
+        # (hidden, (steps + 1) * batch): column t*batch + i is H_t of row i
+        HP = Hc.transpose(0, 1).reshape(hidden, -1)
+        # (steps*batch, vocab), one matmul
+        Y = torch.addmm(b_q.to(dtype), HP[:, batch:].t(), W_hq.to(dtype)).to(b_q.dtype)
         ctx.save_for_backward(ids, Hs, HP, W_hh, W_hq)
         ctx.relu, ctx.vocab_size = relu, W_xh.shape[0]
         return Y, Hl[-1].t().contiguous()
@@ -71,29 +79,36 @@ class _RNNLMFunction(torch.autograd.Function):
         steps, hidden, batch = Hs.shape[0] - 1, Hs.shape[1], Hs.shape[2]
         dtype, H1 = HP.dtype, Hs[1:]
         dW_hq, db_q = torch.mm(HP[:, batch:], dY.to(dtype)).to(W_hq.dtype), dY.sum(0)
-        # G_t through the output layer, as slabs (hidden, batch); the loop adds the path through H_{t+1} and turns G_t into Delta_t
+        # G_t through the output layer, as slabs (hidden, batch); the loop adds the path through H_{t+1}
+        # and turns G_t into Delta_t
         Delta = torch.mm(W_hq, dY.t()).view(hidden, steps, batch).transpose(0, 1).contiguous()
-        D = (H1 > 0).to(Hs.dtype) if ctx.relu else torch.addcmul(Hs.new_ones(()), H1, H1, value=-1)  # phi'
+        # phi'
+        D = (H1 > 0).to(Hs.dtype) if ctx.relu else torch.addcmul(Hs.new_ones(()), H1, H1, value=-1)
         Dl, DDl = Delta.unbind(0), D.unbind(0)
         if dH_T is not None: Dl[-1].add_(dH_T.t())
         Dl[-1].mul_(DDl[-1])
         if dtype == Hs.dtype:
             Dc = Delta
-            for t in range(steps - 2, -1, -1): Dl[t].addmm_(W_hh, Dl[t + 1]).mul_(DDl[t])  # (G_t + W_hh Delta_{t+1}^T) * phi'
+            # (G_t + W_hh Delta_{t+1}^T) * phi'
+            for t in range(steps - 2, -1, -1): Dl[t].addmm_(W_hh, Dl[t + 1]).mul_(DDl[t])
             dH0 = torch.mm(W_hh, Dl[0])
         else:
-            W, Dc = W_hh.to(dtype), Delta.new_empty(Delta.shape, dtype=dtype)  # Dc: the deltas rounded for the matmuls
+            # Dc: the deltas rounded for the matmuls
+            W, Dc = W_hh.to(dtype), Delta.new_empty(Delta.shape, dtype=dtype)
             Dcl, M = Dc.unbind(0), Hs.new_empty((hidden, batch), dtype=dtype)
             Dcl[-1].copy_(Dl[-1])
             for t in range(steps - 2, -1, -1):
                 Dl[t].add_(torch.mm(W, Dcl[t + 1], out=M)).mul_(DDl[t])
                 Dcl[t].copy_(Dl[t])
             dH0 = torch.mm(W, Dcl[0]).to(Hs.dtype)
-        DP = Delta.transpose(0, 1).reshape(hidden, -1)  # (hidden, steps*batch), float32; column t*batch + i
+        # (hidden, steps*batch), float32; column t*batch + i
+        DP = Delta.transpose(0, 1).reshape(hidden, -1)
         DPc = DP if Dc is Delta else Dc.transpose(0, 1).reshape(hidden, -1)
         dW_hh = torch.mm(HP[:, :-batch], DPc.t()).to(W_hh.dtype)  # all steps in one matmul
-        dW_xh_T = Hs.new_zeros(hidden, ctx.vocab_size).index_add_(1, ids, DP)  # sum of Delta over the tokens of each id
-        return None, dH0.t(), dW_xh_T.t().contiguous(), dW_hh, dW_xh_T.sum(1), dW_hq, db_q, None, None
+        # sum of Delta over the tokens of each id
+        dW_xh_T = Hs.new_zeros(hidden, ctx.vocab_size).index_add_(1, ids, DP)
+        return (None, dH0.t(), dW_xh_T.t().contiguous(), dW_hh, dW_xh_T.sum(1), dW_hq, db_q,
+                None, None)
 
 # %% ../nbs/01a_fast.ipynb #f7cc38e8
 class RNNModelFast:
@@ -103,10 +118,12 @@ class RNNModelFast:
                  num_hiddens: int,  # size of the hidden state
                  device: str | torch.device,  # where the parameters live
                  nonlinearity: str = 'tanh',  # 'tanh' or 'relu'
-                 precision: str = 'fp32',  # 'fp32', 'bf16', or 'auto' (bf16 only where native): the dtype of the matmuls
+                 precision: str = 'fp32',  # the matmuls' dtype: 'fp32', 'bf16', or 'auto' (bf16 only where native)
                 ):
-        if nonlinearity not in NONLINEARITIES: raise ValueError(f'nonlinearity={nonlinearity!r} is not supported: use one of {NONLINEARITIES}')
-        self.vocab_size, self.num_hiddens, self.nonlinearity, self.precision = vocab_size, num_hiddens, nonlinearity, precision
+        if nonlinearity not in NONLINEARITIES:
+            raise ValueError(f'nonlinearity={nonlinearity!r} is not supported: use one of {NONLINEARITIES}')
+        self.vocab_size, self.num_hiddens, self.nonlinearity, self.precision = (vocab_size, num_hiddens,
+                                                                                nonlinearity, precision)
         self.dtype = matmul_dtype(precision, device)
         self.params = get_params(vocab_size, num_hiddens, device)
 
@@ -123,5 +140,6 @@ class RNNModelFast:
                 ) -> tuple:
         "Logits (steps*batch, vocab), in time-major order like `rnn`, and the new state."
         check_inputs(X, state, self.vocab_size)
-        Y, H = _RNNLMFunction.apply(X, state[0], *self.params, self.nonlinearity == 'relu', self.dtype)
+        Y, H = _RNNLMFunction.apply(X, state[0], *self.params, self.nonlinearity == 'relu',
+                                    self.dtype)
         return Y, (H,)

@@ -34,16 +34,19 @@ def split_text(text: str,  # the whole text, e.g. ''.join(read_time_machine())
               ) -> tuple[str, str]:
     "Cut `text` in two: the first `1 - val_frac` for training, the rest held out."
     if not isinstance(text, str): raise TypeError(f'text must be a str, got {type(text).__name__}')
-    if not 0 < val_frac < 1: raise ValueError(f'val_frac={val_frac!r} must lie strictly between 0 and 1')
+    if not 0 < val_frac < 1:
+        raise ValueError(f'val_frac={val_frac!r} must lie strictly between 0 and 1')
     cut = round(len(text) * (1 - val_frac))
-    if cut < 1 or cut >= len(text): raise ValueError(f'a text of {len(text)} characters cannot be split at val_frac={val_frac}: one part would be empty')
+    if cut < 1 or cut >= len(text):
+        raise ValueError(f'a text of {len(text)} characters cannot be split at val_frac={val_frac}: '
+                         'one part would be empty')
     return text[:cut], text[cut:]
 
 def time_machine_split(val_frac: float = 0.1,  # the fraction held out at the end
                        clean: str = 'd2l',  # 'd2l' or 'none', as in `read_time_machine`
                        path: str | Path | None = None,  # another UTF-8 text file; None: the bundled book
                       ) -> tuple[str, str]:
-    "The book (or the text at `path`), cleaned and joined as `load_corpus_time_machine` joins it, cut into train and held-out text."
+    "The book (or the text at `path`), cleaned and joined as in `load_corpus_time_machine`, cut into train and held-out text."
     return split_text(''.join(read_time_machine(path, clean)), val_frac)
 
 # %% ../nbs/04_prediction.ipynb #160bec96
@@ -69,36 +72,44 @@ class EvalResult:
     @property
     def bits_per_char(self) -> float:
         "Bits per character: `bits_per_token` of a character-level model."
-        if self.level != 'char': raise ValueError(f'bits_per_char is defined for a character vocabulary; this one is {self.level}-level: use bits_per_token')
+        if self.level != 'char':
+            raise ValueError('bits_per_char is defined for a character vocabulary; '
+                             f'this one is {self.level}-level: use bits_per_token')
         return self.bits_per_token
 
     def __repr__(self):
         unit = 'char' if self.level == 'char' else 'token'
         oov = f', {self.oov} outside the vocabulary {self.oov_tokens[:10]}' if self.oov else ''
-        return f'{self.bits_per_token:.4f} bits/{unit}, perplexity {self.perplexity:.3f} over {self.tokens:,} {unit}s{oov}'
+        return (f'{self.bits_per_token:.4f} bits/{unit}, perplexity {self.perplexity:.3f} '
+                f'over {self.tokens:,} {unit}s{oov}')
 
 # %% ../nbs/04_prediction.ipynb #631d4ebb
 def _check_net(net):
     "A model must keep the contract: the second edition's bare module returns logits only."
-    if isinstance(net, RNNLMScratch): raise TypeError('net is an RNNLMScratch, whose forward returns logits only: pass as_lm(net)')
+    if isinstance(net, RNNLMScratch):
+        raise TypeError('net is an RNNLMScratch, whose forward returns logits only: pass as_lm(net)')
     if not callable(net) or not hasattr(net, 'begin_state'):
-        raise TypeError(f'net must be a model keeping the contract net(X, state) -> (logits, state) with net.begin_state, got {type(net).__name__}')
+        raise TypeError('net must be a model keeping the contract net(X, state) -> (logits, state) '
+                        f'with net.begin_state, got {type(net).__name__}')
 
 def _tokens_of(text, level, clean=None):
     "Tokens of `text` (a str, or an iterable of lines as `read_time_machine` returns), cleaned line by line if asked."
     if not isinstance(text, str) and not hasattr(text, '__iter__'):
         raise TypeError(f'text must be a str or an iterable of str lines, got {type(text).__name__}')
     lines = io.StringIO(text).readlines() if isinstance(text, str) else list(text)
-    if not all(isinstance(line, str) for line in lines): raise TypeError('text must be a str or an iterable of str lines, got an item that is not a str')
+    if not all(isinstance(line, str) for line in lines):
+        raise TypeError('text must be a str or an iterable of str lines, got an item that is not a str')
     if clean is not None: lines = [clean_line(line, clean) for line in lines]
     return [tok for line in lines for tok in (list(line) if level == 'char' else line.split())]
 
 def _lines_or_batches(data):
-    "(lines, None) for an iterable of str lines, (None, batches) for one of (X, Y) tensor pairs; the first item is looked at, not lost."
+    "(lines, None) for an iterable of str lines, (None, batches) for one of (X, Y) tensor pairs; no item is lost."
     items = iter(data)
     first = next(items, None)
     rest = itertools.chain([] if first is None else [first], items)
-    if isinstance(first, (tuple, list)) and len(first) == 2 and all(isinstance(t, torch.Tensor) for t in first): return None, rest
+    if (isinstance(first, (tuple, list)) and len(first) == 2
+            and all(isinstance(t, torch.Tensor) for t in first)):
+        return None, rest
     return list(rest), None
 
 def _batches_result(net, batches, device, use_random_iter, level):
@@ -110,7 +121,7 @@ def _batches_result(net, batches, device, use_random_iter, level):
     return EvalResult(math.log(ppl), sum(sizes), 0, [], level)
 
 def _stream_log_probs(net, ids, device, num_steps):
-    "ln P(ids[t] | ids[:t]) for t = 1 .. len(ids) - 1, float64 on the CPU, reading `ids` in chunks with the state carried."
+    "ln P(ids[t] | ids[:t]) for t = 1 .. len(ids) - 1, float64 on the CPU; `ids` read in chunks, the state carried."
     out = []
     with eval_mode(net):
         state = net.begin_state(batch_size=1, device=device)
@@ -128,13 +139,14 @@ def evaluate(net,  # a model keeping the contract: net(X, state) -> (logits, sta
              clean: str | None = None,  # clean each line first ('d2l' or 'none'); None: take the text as it is
              num_steps: int = 256,  # tokens per chunk; the state is carried across chunks
             ) -> EvalResult:
-    "Perplexity and bits per token of `net` on `text` read as one stream; tokens outside `vocab` are counted, not scored."
+    "Perplexity and bits per token of `net` on `text` read as one stream; tokens not in `vocab` counted, not scored."
     check_int('num_steps', num_steps)
     _check_net(net)
     if not isinstance(text, str) and hasattr(text, '__iter__'):
         lines, batches = _lines_or_batches(text)
         if batches is not None:
-            return _batches_result(net, batches, device, getattr(text, 'use_random_iter', True), token_level(vocab))
+            return _batches_result(net, batches, device, getattr(text, 'use_random_iter', True),
+                                   token_level(vocab))
         text = lines
     return score_text(net, text, vocab, device, clean, num_steps)[0]
 
@@ -145,35 +157,45 @@ def score_text(net,  # a model keeping the contract
                clean: str | None = None,  # clean each line first ('d2l' or 'none'); None: take the text as it is
                num_steps: int = 256,  # tokens per chunk; the state is carried across chunks
               ) -> tuple[EvalResult, torch.Tensor]:
-    "`evaluate`'s result for a text read as one stream, and ln P of each scored token (float64, CPU), to mix or compare models by token."
+    "`evaluate`'s result for a text read as one stream, and each scored token's ln P (float64, CPU), to mix or compare models."
     check_int('num_steps', num_steps)
     _check_net(net)
     level = token_level(vocab)
     tokens = _tokens_of(text, level, clean)
     known = torch.tensor([tok in vocab.token_to_idx for tok in tokens], dtype=torch.bool)
     if len(tokens) < 2 or not known[1:].any():
-        raise ValueError(f'the text has {len(tokens)} {level} tokens, {int(known.sum())} of them in the vocabulary: '
-                         'at least two tokens, one of them after the first and in the vocabulary, are needed to score anything')
+        raise ValueError(f'the text has {len(tokens)} {level} tokens, '
+                         f'{int(known.sum())} of them in the vocabulary: '
+                         'at least two tokens, one of them after the first and in the vocabulary, '
+                         'are needed to score anything')
     ids = torch.tensor(vocab[tokens], device=device)
     log_p = _stream_log_probs(net, ids, device, num_steps)[known[1:]]
     oov = sorted({tok for tok, k in zip(tokens, known.tolist()) if not k})
-    return EvalResult(float(-log_p.sum()) / len(log_p), len(log_p), len(tokens) - int(known.sum()), oov, level), log_p
+    return (EvalResult(float(-log_p.sum()) / len(log_p), len(log_p), len(tokens) - int(known.sum()),
+                       oov, level),
+            log_p)
 
 # %% ../nbs/04_prediction.ipynb #7a456c0b
 def _check_sampling(temperature, top_k, top_p, num_samples=1):
-    "Validate the sampling arguments once, at the public entry point: TypeError for a wrong type, ValueError for a bad value."
-    for name, value, kind in (('temperature', temperature, 'a number'), ('top_p', top_p, 'a number or None')):
-        if not (isinstance(value, (int, float)) and not isinstance(value, bool)) and not (value is None and name == 'top_p'):
+    "Validate the sampling arguments once, at the public entry: TypeError for a wrong type, ValueError for a bad value."
+    for name, value, kind in (('temperature', temperature, 'a number'),
+                              ('top_p', top_p, 'a number or None')):
+        if (not (isinstance(value, (int, float)) and not isinstance(value, bool))
+                and not (value is None and name == 'top_p')):
             raise TypeError(f'{name} must be {kind}, got {type(value).__name__}: {value!r}')
     if top_k is not None: check_int('top_k', top_k, 1, 'or None for no top-k filtering')
     check_int('num_samples', num_samples)
-    if not temperature >= 0 or math.isinf(temperature): raise ValueError(f'temperature={temperature!r} must be a finite number >= 0 (0: greedy)')
-    if top_p is not None and not 0 < top_p <= 1: raise ValueError(f'top_p={top_p!r} must lie in (0, 1], or be None for no nucleus filtering')
+    if not temperature >= 0 or math.isinf(temperature):
+        raise ValueError(f'temperature={temperature!r} must be a finite number >= 0 (0: greedy)')
+    if top_p is not None and not 0 < top_p <= 1:
+        raise ValueError(f'top_p={top_p!r} must lie in (0, 1], or be None for no nucleus filtering')
 
 def _probs(logits, temperature, top_k, top_p):
-    if temperature == 0: return F.one_hot(logits.argmax(dim=-1), logits.shape[-1]).to(logits.dtype)  # greedy
+    # greedy
+    if temperature == 0: return F.one_hot(logits.argmax(dim=-1), logits.shape[-1]).to(logits.dtype)
     logits = logits.float()
-    logits = (logits - logits.max(dim=-1, keepdim=True).values) / temperature  # <= 0: no overflow at a tiny temperature
+    # <= 0: no overflow at a tiny temperature
+    logits = (logits - logits.max(dim=-1, keepdim=True).values) / temperature
     if top_k is not None and top_k < logits.shape[-1]:
         values, idx = logits.topk(top_k, dim=-1)  # exactly k tokens, ties broken by position
         logits = torch.full_like(logits, -math.inf).scatter(-1, idx, values)
@@ -182,30 +204,31 @@ def _probs(logits, temperature, top_k, top_p):
         sorted_p, order = probs.sort(dim=-1, descending=True)
         before = sorted_p.cumsum(dim=-1) - sorted_p  # mass of the tokens ranked above each one
         drop = before >= top_p  # keep tokens until the mass reaches top_p...
-        drop[..., 0] = False  # ...and the most likely one always (a top_p below float32's smallest value compares as 0)
+        # ...and the most likely one always (a top_p below float32's smallest value compares as 0)
+        drop[..., 0] = False
         sorted_p = sorted_p.masked_fill(drop, 0.0)
         probs = torch.zeros_like(probs).scatter(-1, order, sorted_p)
         probs = probs / probs.sum(dim=-1, keepdim=True)
     return probs
 
 def sampling_probs(logits: torch.Tensor,  # (batch, vocab) or (vocab,) logits of the next token
-                   temperature: float = 1.0,  # > 0 rescales the logits; 0: all mass on the largest logit (greedy)
+                   temperature: float = 1.0,  # > 0 rescales the logits; 0: all mass on the top logit (greedy)
                    top_k: int | None = None,  # keep the k most likely tokens; None: all
-                   top_p: float | None = None,  # keep the smallest set of most likely tokens with mass >= top_p; None: all
+                   top_p: float | None = None,  # keep the fewest most likely tokens with mass >= top_p; None: all
                   ) -> torch.Tensor:
-    "The distribution `generate` samples from: softmax(logits / temperature), cut to the top k, then to the nucleus top_p, renormalised."
+    "What `generate` samples from: softmax(logits / temperature), cut to the top k, then to the nucleus top_p, renormalised."
     _check_sampling(temperature, top_k, top_p)
     return _probs(logits, temperature, top_k, top_p)
 
 # %% ../nbs/04_prediction.ipynb #4a5b5f54
 def _repeat_state(state, n):
-    "The state of one sequence repeated for n sequences: a tensor or every tensor of a tuple, along the batch dimension (-2)."
+    "One sequence's state repeated for n sequences: a tensor or each tensor of a tuple, along the batch dimension (-2)."
     if isinstance(state, (tuple, list)): return tuple(s.repeat_interleave(n, dim=-2) for s in state)
     return state.repeat_interleave(n, dim=-2)
 
 @contextlib.contextmanager
 def _one_step_kernels(device, rows: int):
-    "For one token per call on the CPU and up to 32 rows, torch's own RNN kernels: oneDNN's LSTM costs about 1 ms per call to set up."
+    "One token per call on the CPU, up to 32 rows: torch's own RNN kernels (oneDNN's LSTM takes ~1 ms a call to set up)."
     switch = torch.device(device).type == 'cpu' and rows <= 32 and torch.backends.mkldnn.enabled
     if switch: torch.backends.mkldnn.enabled = False
     try: yield
@@ -232,7 +255,7 @@ def generate(prefix: str,  # the text to continue
              clean: str | None = None,  # clean the prefix first ('d2l' or 'none'), as `predict` does
              unknown: str = 'error',  # prefix tokens outside the vocabulary: 'error', or 'unk' to map them to <unk>
             ) -> list[str]:
-    "`num_samples` continuations of `prefix`, each `num_preds` tokens drawn with temperature, top-k and top-p; the prefix included."
+    "`num_samples` continuations of `prefix` (included), each `num_preds` tokens drawn with temperature, top-k, top-p."
     _check_sampling(temperature, top_k, top_p, num_samples)
     check_num_preds(num_preds)
     _check_net(net)

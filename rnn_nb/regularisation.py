@@ -30,13 +30,15 @@ class LockedDropout(nn.Module):
     def forward(self,
                 x: torch.Tensor,  # (steps, batch, features)
                ) -> torch.Tensor:
-        "In training mode, `x` times one dropout mask (scaled by 1 / (1 - p)) shared by all its steps; in evaluation mode, `x`."
+        "Training mode: `x` times one dropout mask (scaled by 1 / (1 - p)) shared by all its steps; eval mode: `x`."
         if not self.training or not self.p: return x
-        mask = x.new_empty(1, *x.shape[1:]).bernoulli_(1 - self.p) / (1 - self.p)  # (1, batch, features)
+        # (1, batch, features)
+        mask = x.new_empty(1, *x.shape[1:]).bernoulli_(1 - self.p) / (1 - self.p)
         return x * mask  # the same mask at every step
 
 def _check_p(name, p):
-    if isinstance(p, bool) or not isinstance(p, (int, float)): raise TypeError(f'{name} must be a number, got {type(p).__name__}: {p!r}')
+    if isinstance(p, bool) or not isinstance(p, (int, float)):
+        raise TypeError(f'{name} must be a number, got {type(p).__name__}: {p!r}')
     if not 0 <= p < 1: raise ValueError(f'{name}={p!r} must lie in [0, 1)')
 
 # %% ../nbs/06a_regularisation.ipynb #c06a0010
@@ -45,14 +47,15 @@ def embedding_dropout(embedding: nn.Embedding,  # the embedding layer, (vocab, e
                       p: float,  # the probability of dropping a token (a row of the weights), in [0, 1)
                       training: bool,  # drop only while training
                      ) -> torch.Tensor:
-    "The embedding of `X` with whole rows of the matrix dropped (every occurrence of a dropped token reads as zeros); `X.shape + (embed_dim,)`."
+    "The embedding of `X`, whole rows dropped (a dropped token reads as zeros everywhere); shape `X.shape + (embed_dim,)`."
     if not training or not p: return embedding(X)
-    mask = embedding.weight.new_empty(embedding.weight.shape[0], 1).bernoulli_(1 - p) / (1 - p)  # (vocab, 1)
+    # (vocab, 1)
+    mask = embedding.weight.new_empty(embedding.weight.shape[0], 1).bernoulli_(1 - p) / (1 - p)
     return F.embedding(X, embedding.weight * mask)
 
 # %% ../nbs/06a_regularisation.ipynb #c06a0013
 class WeightDropLSTM(nn.Module):
-    "One `nn.LSTM` layer whose hidden-to-hidden weights are thinned by DropConnect, one mask per forward pass, in training mode only."
+    "One `nn.LSTM` layer, its hidden-to-hidden weights thinned by DropConnect (one mask per forward pass, training only)."
     def __init__(self,
                  input_size: int,  # width of each input vector
                  hidden_size: int,  # hidden units
@@ -69,12 +72,13 @@ class WeightDropLSTM(nn.Module):
         "The layer's outputs (steps, batch, hidden_size) and its new state (H, C)."
         if not self.training or not self.weight_drop: return self.lstm(x, state)
         weights = dict(self.lstm.named_parameters())
-        weights['weight_hh_l0'] = F.dropout(weights['weight_hh_l0'], self.weight_drop)  # DropConnect: a new mask each call
+        # DropConnect: a new mask each call
+        weights['weight_hh_l0'] = F.dropout(weights['weight_hh_l0'], self.weight_drop)
         return functional_call(self.lstm, weights, (x, state))
 
 # %% ../nbs/06a_regularisation.ipynb #c06a0017
 class AWDLSTM(nn.Module):
-    "An LSTM language model with the AWD-LSTM regularisers: embedding, locked and weight dropout, tied output weights, AR/TAR."
+    "An LSTM language model with AWD-LSTM's regularisers: embedding, locked and weight dropout, tied output weights, AR/TAR."
     def __init__(self,
                  vocab_size: int,  # tokens in the vocabulary
                  embed_dim: int = 256,  # width of the embedding, and of the last layer when the weights are tied
@@ -90,18 +94,25 @@ class AWDLSTM(nn.Module):
                  tar: float = 1.0,  # beta: temporal activation regularisation
                 ):
         super().__init__()
-        for name, v in (('vocab_size', vocab_size), ('embed_dim', embed_dim), ('num_hiddens', num_hiddens), ('num_layers', num_layers)): check_int(name, v)
+        for name, v in (('vocab_size', vocab_size), ('embed_dim', embed_dim), ('num_hiddens', num_hiddens),
+                        ('num_layers', num_layers)):
+            check_int(name, v)
         for name, v in (('ar', ar), ('tar', tar)):
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0: raise ValueError(f'{name}={v!r} must be a number >= 0')
-        if not isinstance(tie, bool): raise TypeError(f'tie must be a bool, got {type(tie).__name__}: {tie!r}')
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0:
+                raise ValueError(f'{name}={v!r} must be a number >= 0')
+        if not isinstance(tie, bool):
+            raise TypeError(f'tie must be a bool, got {type(tie).__name__}: {tie!r}')
         last = embed_dim if tie else num_hiddens
-        sizes = [embed_dim] + [num_hiddens] * (num_layers - 1) + [last]  # the inputs and outputs of every layer
-        self.vocab_size, self.dropout_emb, self.ar, self.tar, self.penalty = vocab_size, dropout_emb, ar, tar, None
+        # the inputs and outputs of every layer
+        sizes = [embed_dim] + [num_hiddens] * (num_layers - 1) + [last]
+        self.vocab_size, self.dropout_emb, self.ar, self.tar, self.penalty = (vocab_size, dropout_emb,
+                                                                              ar, tar, None)
         _check_p('dropout_emb', dropout_emb)
         self.embedding = nn.Embedding(vocab_size, embed_dim)
         nn.init.uniform_(self.embedding.weight, -0.1, 0.1)
         self.layers = nn.ModuleList(WeightDropLSTM(a, b, weight_drop) for a, b in zip(sizes, sizes[1:]))
-        self.drop_in, self.drop_mid, self.drop_out = LockedDropout(dropout_in), LockedDropout(dropout), LockedDropout(dropout_out)
+        self.drop_in, self.drop_mid, self.drop_out = (LockedDropout(dropout_in), LockedDropout(dropout),
+                                                      LockedDropout(dropout_out))
         self.decoder = nn.Linear(last, vocab_size)
         if tie: self.decoder.weight = self.embedding.weight  # one tensor, two roles
 
@@ -111,19 +122,22 @@ class AWDLSTM(nn.Module):
                    ) -> tuple:
         "Zeros (H_1, C_1, H_2, C_2, ...), each (1, batch_size, width of its layer)."
         check_int('batch_size', batch_size)
-        return tuple(torch.zeros(1, batch_size, l.lstm.hidden_size, device=device) for l in self.layers for _ in 'HC')
+        return tuple(torch.zeros(1, batch_size, l.lstm.hidden_size, device=device)
+                     for l in self.layers for _ in 'HC')
 
     def forward(self,
                 X: torch.Tensor,  # (batch, steps) token ids
                 state: tuple | None,  # from `begin_state` or the previous call; None: zeros
                ) -> tuple:
-        "Logits (steps*batch, vocab), time-major like the targets `Y.T.reshape(-1)`, and the new state; sets `penalty` in training mode."
+        "Time-major logits (steps*batch, vocab) as in `Y.T.reshape(-1)`, and the new state; sets `penalty` in training mode."
         check_inputs(X, state, self.vocab_size)
         state = self._check_state(X, state)
-        x = self.drop_in(embedding_dropout(self.embedding, X.T, self.dropout_emb, self.training))  # (steps, batch, embed_dim)
+        # (steps, batch, embed_dim)
+        x = self.drop_in(embedding_dropout(self.embedding, X.T, self.dropout_emb, self.training))
         new = []
         for i, layer in enumerate(self.layers):
-            raw, (H, C) = layer(x, (state[2 * i], state[2 * i + 1]))  # (steps, batch, width of layer i)
+            # (steps, batch, width of layer i)
+            raw, (H, C) = layer(x, (state[2 * i], state[2 * i + 1]))
             new += [H, C]
             x = (self.drop_mid if i < len(self.layers) - 1 else self.drop_out)(raw)
         self.penalty = self._penalty(x, raw) if self.training else None
@@ -138,9 +152,12 @@ class AWDLSTM(nn.Module):
         if state is None: return self.begin_state(X.shape[0], X.device)
         want = self.begin_state(X.shape[0], 'meta')
         if not isinstance(state, (tuple, list)) or len(state) != len(want):
-            raise TypeError(f'the state of an AWDLSTM is a tuple of {len(want)} tensors (H, C per layer) as begin_state returns it, got {type(state).__name__}')
+            raise TypeError(f'the state of an AWDLSTM is a tuple of {len(want)} tensors (H, C per layer) '
+                            f'as begin_state returns it, got {type(state).__name__}')
         for s, w in zip(state, want):
-            if s.shape != w.shape: raise ValueError(f'a state tensor has shape {tuple(s.shape)}, expected {tuple(w.shape)}: use net.begin_state(batch_size={X.shape[0]}, device=...)')
+            if s.shape != w.shape:
+                raise ValueError(f'a state tensor has shape {tuple(s.shape)}, expected {tuple(w.shape)}: '
+                                 f'use net.begin_state(batch_size={X.shape[0]}, device=...)')
         return state
 
 # %% ../nbs/06a_regularisation.ipynb #c06a0019

@@ -22,7 +22,8 @@ NONLINEARITIES = ('tanh', 'relu')
 def _activation(nonlinearity):
     "The function phi for `nonlinearity`, or a ValueError naming the choices."
     if nonlinearity not in NONLINEARITIES:
-        raise ValueError(f'nonlinearity={nonlinearity!r} is not supported: use one of {NONLINEARITIES}')
+        raise ValueError(f'nonlinearity={nonlinearity!r} is not supported: '
+                         f'use one of {NONLINEARITIES}')
     return torch.tanh if nonlinearity == 'tanh' else torch.relu
 
 def get_params(vocab_size: int,  # tokens in the vocabulary: the input and output size
@@ -31,7 +32,8 @@ def get_params(vocab_size: int,  # tokens in the vocabulary: the input and outpu
               ) -> list[torch.Tensor]:
     "The RNN's parameters `[W_xh, W_hh, b_h, W_hq, b_q]`: weights ~ N(0, 0.01^2), biases 0, all requiring grad."
     normal = lambda *shape: torch.randn(*shape, device=device) * 0.01
-    params = [normal(vocab_size, num_hiddens), normal(num_hiddens, num_hiddens), torch.zeros(num_hiddens, device=device),
+    params = [normal(vocab_size, num_hiddens), normal(num_hiddens, num_hiddens),
+              torch.zeros(num_hiddens, device=device),
               normal(num_hiddens, vocab_size), torch.zeros(vocab_size, device=device)]
     for param in params: param.requires_grad_(True)
     return params
@@ -61,25 +63,32 @@ def rnn(inputs: torch.Tensor,  # (steps, batch, vocab) one-hot inputs
 
 # %% ../nbs/01_scratch.ipynb #e8e7718d
 def check_inputs(X: torch.Tensor,  # token ids, (batch, steps)
-                 state,  # None, a state tensor, or a tuple whose first tensor is (batch, hidden) or (layers, batch, hidden)
+                 state,  # None, a tensor, or a tuple whose first tensor is (batch, hidden) or (layers, batch, hidden)
                  vocab_size: int,  # ids must lie in 0..vocab_size-1
                  num_hiddens: int | None = None,  # if given, the state's last dimension must equal it
                 ):
-    "Check, once per call, that X holds token ids (batch, steps) in 0..vocab_size-1 and that `state` (if any) fits X and the model."
+    "Check once per call: X holds token ids (batch, steps) in 0..vocab_size-1; `state`, if any, fits X and the model."
     if not isinstance(X, torch.Tensor) or X.dtype.is_floating_point or X.dtype == torch.bool:
         raise TypeError(f'X must be an integer tensor of token ids, got {type(X).__name__}'
                         + (f' of dtype {X.dtype}' if isinstance(X, torch.Tensor) else ''))
-    if X.dim() != 2: raise ValueError(f'X must have shape (batch, steps), got {X.dim()} dimensions: {tuple(X.shape)}')
+    if X.dim() != 2:
+        raise ValueError(f'X must have shape (batch, steps), got {X.dim()} dimensions: {tuple(X.shape)}')
     if X.numel() and (X.min() < 0 or X.max() >= vocab_size):
-        raise ValueError(f'token ids must lie in 0..{vocab_size - 1} (vocab_size={vocab_size}), got ids from {int(X.min())} to {int(X.max())}')
+        raise ValueError(f'token ids must lie in 0..{vocab_size - 1} (vocab_size={vocab_size}), '
+                         f'got ids from {int(X.min())} to {int(X.max())}')
     if state is None: return
     H = state[0] if isinstance(state, (tuple, list)) and state else state
-    if not isinstance(H, torch.Tensor): raise TypeError(f'state must be a tensor or a tuple of tensors, got {type(state).__name__}')
-    if H.dim() < 2: raise ValueError(f'the state must have shape (batch, hidden), got {H.dim()} dimensions: {tuple(H.shape)}')
+    if not isinstance(H, torch.Tensor):
+        raise TypeError(f'state must be a tensor or a tuple of tensors, got {type(state).__name__}')
+    if H.dim() < 2:
+        raise ValueError('the state must have shape (batch, hidden), '
+                         f'got {H.dim()} dimensions: {tuple(H.shape)}')
     if H.shape[-2] != X.shape[0]:  # (batch, hidden), or (layers, batch, hidden) for torch's layers
-        raise ValueError(f'the state is for batch size {H.shape[-2]} but X has batch size {X.shape[0]}: use net.begin_state(batch_size={X.shape[0]}, device=...)')
+        raise ValueError(f'the state is for batch size {H.shape[-2]} but X has batch size {X.shape[0]}: '
+                         f'use net.begin_state(batch_size={X.shape[0]}, device=...)')
     if num_hiddens is not None and H.shape[-1] != num_hiddens:
-        raise ValueError(f'the state has {H.shape[-1]} hidden units but the model has num_hiddens={num_hiddens}: use net.begin_state(...)')
+        raise ValueError(f'the state has {H.shape[-1]} hidden units '
+                         f'but the model has num_hiddens={num_hiddens}: use net.begin_state(...)')
 
 def detach_state(state: torch.Tensor | tuple,  # a hidden state: a tensor, or a tuple of them (LSTM)
                 ) -> torch.Tensor | tuple:
@@ -150,9 +159,12 @@ class RNNScratch(nn.Module):
 
     def _check(self, inputs, state):
         if inputs.dim() != 3 or inputs.shape[-1] != self.num_inputs:
-            raise ValueError(f'inputs must have shape (steps, batch, num_inputs={self.num_inputs}), got {tuple(inputs.shape)}')
+            raise ValueError(f'inputs must have shape (steps, batch, num_inputs={self.num_inputs}), '
+                             f'got {tuple(inputs.shape)}')
         if state is not None and tuple(state.shape) != (inputs.shape[1], self.num_hiddens):
-            raise ValueError(f'state must have shape (batch={inputs.shape[1]}, num_hiddens={self.num_hiddens}), got {tuple(state.shape)}')
+            raise ValueError('state must have shape '
+                             f'(batch={inputs.shape[1]}, num_hiddens={self.num_hiddens}), '
+                             f'got {tuple(state.shape)}')
 
 # %% ../nbs/01_scratch.ipynb #12d608a1
 class RNNLMScratch(nn.Module):
@@ -163,7 +175,8 @@ class RNNLMScratch(nn.Module):
                 ):
         super().__init__()
         if rnn.num_inputs != vocab_size:
-            raise ValueError(f'rnn.num_inputs={rnn.num_inputs} must equal vocab_size={vocab_size} for one-hot inputs')
+            raise ValueError(f'rnn.num_inputs={rnn.num_inputs} must equal vocab_size={vocab_size} '
+                             'for one-hot inputs')
         self.rnn, self.vocab_size = rnn, vocab_size
         self.W_hq = nn.Parameter(torch.randn(rnn.num_hiddens, vocab_size) * 0.01)
         self.b_q = nn.Parameter(torch.zeros(vocab_size))
@@ -235,7 +248,7 @@ def as_lm(lm: RNNLMScratch,  # the module-form language model to adapt
 # %% ../nbs/01_scratch.ipynb #e1a0d002
 @contextlib.contextmanager
 def eval_mode(net):  # a model keeping the contract: an nn.Module, or a functional model (no modes)
-    "Run the `with` block with `net` in eval mode and gradients off; then put its mode back, also when the block raises."
+    "Run the `with` block with `net` in eval mode and gradients off; then restore its mode, also when the block raises."
     was_training = getattr(net, 'training', False)
     if was_training: net.eval()
     try:
@@ -247,26 +260,33 @@ def eval_mode(net):  # a model keeping the contract: an nn.Module, or a function
 def token_level(vocab: Vocab,  # a vocabulary of characters or of words
                ) -> str:
     "'char' if every token but the special ones (`<unk>`, `<pad>`, ...) is one character long, else 'word'."
-    if not isinstance(vocab, Vocab): raise TypeError(f'vocab must be a Vocab (e.g. from load_model), got {type(vocab).__name__}: {vocab!r}')
+    if not isinstance(vocab, Vocab):
+        raise TypeError('vocab must be a Vocab (e.g. from load_model), '
+                        f'got {type(vocab).__name__}: {vocab!r}')
     special = lambda tok: len(tok) > 2 and tok[0] == '<' and tok[-1] == '>'
-    return 'char' if all(len(tok) == 1 for tok in vocab.idx_to_token if not special(tok)) else 'word'
+    return ('char' if all(len(tok) == 1 for tok in vocab.idx_to_token if not special(tok))
+            else 'word')
 
 def prefix_ids(prefix: str,  # the text to encode
                vocab: Vocab,  # the model's vocabulary (character or word level)
-               clean: str | None,  # cleaning applied first, as for the training text (e.g. 'd2l'); None keeps the text
+               clean: str | None,  # cleaning applied first, as to the training text (e.g. 'd2l'); None: as is
                unknown: str,  # 'error': tokens outside the vocabulary raise; 'unk': they map to <unk>
               ) -> tuple:
-    "(token ids, 'char' or 'word') for `prefix`, cleaned as `clean` says; unknown tokens raise, or map to <unk> with unknown='unk'."
-    if not isinstance(prefix, str): raise TypeError(f'prefix must be a str, got {type(prefix).__name__}: {prefix!r}')
-    if unknown not in ('error', 'unk'): raise ValueError(f"unknown={unknown!r} is not supported: use 'error' or 'unk'")
+    "(token ids, 'char' or 'word') for `prefix` cleaned as `clean` says; unknown tokens raise (unknown='unk': map to <unk>)."
+    if not isinstance(prefix, str):
+        raise TypeError(f'prefix must be a str, got {type(prefix).__name__}: {prefix!r}')
+    if unknown not in ('error', 'unk'):
+        raise ValueError(f"unknown={unknown!r} is not supported: use 'error' or 'unk'")
     level = token_level(vocab)
     text = prefix if clean is None else clean_line(prefix, clean)
     tokens = list(text) if level == 'char' else text.split()
-    if not tokens: raise ValueError(f'prefix={prefix!r} has no tokens: give at least one {level} to start from')
+    if not tokens:
+        raise ValueError(f'prefix={prefix!r} has no tokens: give at least one {level} to start from')
     missing = sorted({tok for tok in tokens if tok not in vocab.token_to_idx})
     if missing and unknown == 'error':
-        raise ValueError(f"prefix={prefix!r} has tokens outside the vocabulary: {missing}; clean it as the training text "
-                         "was cleaned (e.g. clean='d2l') or pass unknown='unk' to map them to <unk>")
+        raise ValueError(f"prefix={prefix!r} has tokens outside the vocabulary: {missing}; "
+                         "clean it as the training text was cleaned (e.g. clean='d2l') "
+                         "or pass unknown='unk' to map them to <unk>")
     return vocab[tokens], level
 
 def check_num_preds(num_preds: int,  # tokens asked for
@@ -278,7 +298,7 @@ def warm_up(net,  # a model keeping the contract
             ids: list,  # token ids of the prefix, at least one
             device: str | torch.device,  # where the model lives
            ):
-    "The state after reading every token id of `ids` but the last (one row), which keeps only the state: no predictions."
+    "The state after reading every token id of `ids` but the last (one row); only the state is kept: no predictions."
     state = net.begin_state(batch_size=1, device=device)
     if len(ids) > 1: _, state = net(torch.tensor([ids[:-1]], device=device), state)
     return state
@@ -288,16 +308,18 @@ def predict(prefix: str,  # the text to continue
             net,  # a model keeping the contract net(X, state) -> (logits, state)
             vocab: Vocab,  # the vocabulary the model was trained with
             device: str | torch.device = 'cpu',  # where the model's parameters live
-            clean: str | None = None,  # clean the prefix first as the training text was ('d2l' or 'none'); None: as given
+            clean: str | None = None,  # clean the prefix as the training text was ('d2l' or 'none'); None: as given
             unknown: str = 'error',  # 'error': tokens outside the vocabulary raise; 'unk': they map to <unk>
            ) -> str:
     "Continue `prefix` with `num_preds` greedily chosen tokens, after warming the state up on the prefix."
     check_num_preds(num_preds)
-    if isinstance(net, RNNLMScratch): raise TypeError('net is an RNNLMScratch, whose forward returns logits only: pass as_lm(net)')
+    if isinstance(net, RNNLMScratch):
+        raise TypeError('net is an RNNLMScratch, whose forward returns logits only: pass as_lm(net)')
     ids, level = prefix_ids(prefix, vocab, clean, unknown)
     with eval_mode(net):
         state = warm_up(net, ids, device)
         for _ in range(num_preds):
-            logits, state = net(torch.tensor([[ids[-1]]], device=device), state)  # logits: (1, vocab)
+            # logits: (1, vocab)
+            logits, state = net(torch.tensor([[ids[-1]]], device=device), state)
             ids.append(int(logits.argmax(dim=-1)))
     return ('' if level == 'char' else ' ').join(vocab.to_tokens(ids))

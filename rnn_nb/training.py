@@ -32,7 +32,8 @@ class Timer:
         return self.times[-1]
     def avg(self) -> float: return sum(self.times) / len(self.times)
     def sum(self) -> float: return sum(self.times)
-    def cumsum(self) -> list[float]: return [sum(self.times[:i + 1]) for i in range(len(self.times))]
+    def cumsum(self) -> list[float]:
+        return [sum(self.times[:i + 1]) for i in range(len(self.times))]
 
 class Accumulator:
     "Running sums of `n` quantities."
@@ -85,7 +86,8 @@ class Animator:
                 ):
         self.fig = Figure(figsize=figsize)
         self.axes = self.fig.add_subplot()
-        self.config = dict(xlabel=xlabel, ylabel=ylabel, xlim=xlim, ylim=ylim, xscale=xscale, yscale=yscale)
+        self.config = dict(xlabel=xlabel, ylabel=ylabel, xlim=xlim, ylim=ylim,
+                           xscale=xscale, yscale=yscale)
         self.legend, self.fmts = legend or [], fmts
         self.X, self.Y = None, None  # lists of x and y values, one list per curve
         self.mode, self.min_interval = mode or _display_mode(), min_interval
@@ -101,13 +103,15 @@ class Animator:
         if self.X is None: self.X, self.Y = [[] for _ in ys], [[] for _ in ys]
         for i, (a, b) in enumerate(zip(xs, ys)):
             if a is not None and b is not None: self.X[i].append(a); self.Y[i].append(b)
-        if self.mode == 'live' and time.perf_counter() - self.last_draw >= self.min_interval: self._show()
+        if self.mode == 'live' and time.perf_counter() - self.last_draw >= self.min_interval:
+            self._show()
 
     def _draw(self):
         ax, c = self.axes, self.config
         ax.cla()
         for x, y, fmt in zip(self.X or [], self.Y or [], self.fmts): ax.plot(x, y, fmt)
-        ax.set_xlabel(c['xlabel']); ax.set_ylabel(c['ylabel']); ax.set_xscale(c['xscale']); ax.set_yscale(c['yscale'])
+        ax.set_xlabel(c['xlabel']); ax.set_ylabel(c['ylabel'])
+        ax.set_xscale(c['xscale']); ax.set_yscale(c['yscale'])
         if c['xlim']: ax.set_xlim(c['xlim'])
         if c['ylim']: ax.set_ylim(c['ylim'])
         if self.legend: ax.legend(self.legend)
@@ -163,7 +167,7 @@ def train_epoch(net,  # a model keeping the contract: net(X, state) -> (logits, 
                 device: torch.device,  # where the model and the minibatches live
                 use_random_iter: bool,  # True: a fresh state for every minibatch
                 grad_clip: float | None = 1.0,  # largest gradient norm; None: no clipping
-                grad_norms: list | None = None,  # if given, the gradient norm of every step (before clipping) is appended
+                grad_norms: list | None = None,  # if given, each step's gradient norm (before clipping) is appended
                 scheduler=None,  # stepped after every update, e.g. a torch.optim.lr_scheduler; None: none
                ) -> tuple[float, float]:
     "Train for one epoch; return (perplexity, tokens per second)."
@@ -177,13 +181,16 @@ def train_epoch(net,  # a model keeping the contract: net(X, state) -> (logits, 
         else: state = detach_state(state)  # keep the values, cut the graph
         y_hat, state = net(X, state)
         l = loss(y_hat, y).mean()
-        penalty = model_penalty(net)  # e.g. chapter 06a's activation regularisation, in training mode only
+        # e.g. chapter 06a's activation regularisation, in training mode only
+        penalty = model_penalty(net)
         if isinstance(updater, torch.optim.Optimizer): updater.zero_grad()
         else: _zero_grads(params)
         (l if penalty is None else l + penalty).backward()
         if grad_clip is not None: norm = grad_clipping(params, grad_clip)
-        elif grad_norms is not None: norm = torch.stack([p.grad.detach().norm() for p in params if p.grad is not None]).norm()
-        if grad_norms is not None: norms.append(norm.detach())  # kept on the device: no wait for it in the loop
+        elif grad_norms is not None:
+            norm = torch.stack([p.grad.detach().norm() for p in params if p.grad is not None]).norm()
+        # kept on the device: no wait for it in the loop
+        if grad_norms is not None: norms.append(norm.detach())
         if isinstance(updater, torch.optim.Optimizer): updater.step()
         else: updater(batch_size=1)  # the loss is already a mean
         if scheduler is not None: scheduler.step()
@@ -191,25 +198,28 @@ def train_epoch(net,  # a model keeping the contract: net(X, state) -> (logits, 
     if grad_norms is not None and norms: grad_norms.extend(torch.stack(norms).tolist())
     mean_loss = float(total_loss) / max(total_tokens, 1)
     if not math.isfinite(mean_loss):
-        raise ValueError(f'the training loss became {mean_loss}: the model diverged; lower the learning rate or clip gradients (grad_clip=1.0)')
+        raise ValueError(f'the training loss became {mean_loss}: the model diverged; '
+                         'lower the learning rate or clip gradients (grad_clip=1.0)')
     return _exp(mean_loss), total_tokens / timer.stop()
 
 # %% ../nbs/03_training.ipynb #0c5e93c5
 def perplexity(net,  # a model keeping the contract
                data_iter,  # yields (X, Y)
                device: torch.device,  # where the model lives
-               use_random_iter: bool | None = None,  # None: the loader's own setting, else a fresh state per minibatch
+               use_random_iter: bool | None = None,  # None: the loader's setting, else a fresh state per minibatch
               ) -> float:
     "Perplexity of `net` on `data_iter`, without training it."
     if use_random_iter is None: use_random_iter = getattr(data_iter, 'use_random_iter', True)
     state, total_loss, total_tokens = None, 0.0, 0
-    with eval_mode(net):  # a model that raises (bad input, a bidirectional model refusing eval) goes back to training mode
+    # a model that raises (bad input, a bidirectional model refusing eval) goes back to training mode
+    with eval_mode(net):
         for X, Y in data_iter:
             X, y = X.to(device), Y.T.reshape(-1).to(device)
             if state is None or use_random_iter or _state_batch_size(state) != X.shape[0]:
                 state = net.begin_state(batch_size=X.shape[0], device=device)
             y_hat, state = net(X, state)
-            total_loss += float(nn.functional.cross_entropy(y_hat, y, reduction='sum')); total_tokens += y.numel()
+            total_loss += float(nn.functional.cross_entropy(y_hat, y, reduction='sum'))
+            total_tokens += y.numel()
     if not total_tokens: raise ValueError('data_iter yielded no minibatches: nothing to measure')
     return _exp(total_loss / total_tokens)
 
@@ -219,7 +229,7 @@ class History(dict):
     FIGURES = ('train_ppl', 'val_ppl', 'tokens_per_sec', 'grad_norm', 'grad_norm_max')
 
     def __init__(self,
-                 data: dict | None = None,  # a History or its `plain()` dict (e.g. from a checkpoint or JSON); None: empty
+                 data: dict | None = None,  # History or `plain()` dict (e.g. from a checkpoint or JSON); None: empty
                 ):
         super().__init__({k: [] for k in (*self.FIGURES, 'samples')})
         for k, v in (data or {}).items(): self[k] = list(v)
@@ -234,8 +244,9 @@ class History(dict):
         return len(self['train_ppl'])
 
     def record(self, **figures):
-        "Append one epoch's figures, e.g. `record(train_ppl=4.2, val_ppl=None, ...)`; every one of FIGURES must be given."
-        if sorted(figures) != sorted(self.FIGURES): raise ValueError(f'record needs exactly {list(self.FIGURES)}, got {sorted(figures)}')
+        "Append one epoch's figures, e.g. `record(train_ppl=4.2, val_ppl=None, ...)`; all of FIGURES must be given."
+        if sorted(figures) != sorted(self.FIGURES):
+            raise ValueError(f'record needs exactly {list(self.FIGURES)}, got {sorted(figures)}')
         for k, v in figures.items(): self.setdefault(k, []).append(v)
 
     def last(self,
@@ -245,7 +256,7 @@ class History(dict):
         return self[figure][-1] if self[figure] else None
 
     def best_epoch(self) -> int:
-        "The epoch (from 1) with the lowest validation perplexity; the last one when there is no validation text; 0 before any."
+        "The epoch (from 1) with the lowest validation perplexity; the last one without validation text; 0 before any."
         vals = self['val_ppl']
         if not vals or any(v is None for v in vals): return self.epochs
         return min(range(len(vals)), key=vals.__getitem__) + 1
@@ -268,15 +279,15 @@ def _sample(prefix, net, vocab, device):
 def train(net,  # a model keeping the contract
           train_iter,  # yields (X, Y)
           vocab,  # the vocabulary, for samples (None: no samples)
-          lr: float | None,  # learning rate of the default updater; not used (may be None) when `updater` is given
+          lr: float | None,  # the default updater's learning rate; unused (may be None) when `updater` is given
           num_epochs: int,  # passes over `train_iter`, >= 1
           device: torch.device,  # where the model lives; minibatches are moved there
           use_random_iter: bool = False,  # True: a fresh state for every minibatch
           grad_clip: float | None = 1.0,  # largest gradient norm; None: no clipping
-          val_iter: Iterable[tuple[torch.Tensor, torch.Tensor]] | None = None,  # held-out (X, Y) minibatches: validation perplexity every epoch
+          val_iter: Iterable[tuple[torch.Tensor, torch.Tensor]] | None = None,  # held-out (X, Y): val ppl each epoch
           callbacks=(),  # functions (epoch, history) -> stop?, called after every epoch
           plot: bool = True,  # live plot; False: a text progress bar
-          updater: torch.optim.Optimizer | Callable[[int], None] | None = None,  # an optimizer or a function of the batch size; None: SGD at `lr`
+          updater: torch.optim.Optimizer | Callable[[int], None] | None = None,  # optimizer, or f(batch_size); None: SGD at lr
           prefix: str = 'time traveller',  # what the samples continue
           verbose: bool = True,  # show progress (plot or bar) and print the summary and samples; False: silent
           scheduler=None,  # stepped after every update (see `train_epoch`); None: a constant learning rate
@@ -284,27 +295,36 @@ def train(net,  # a model keeping the contract
     "Train `net` for `num_epochs` epochs; return the per-epoch `History`."
     check_int('num_epochs', num_epochs)
     if updater is None:
-        if not isinstance(lr, (int, float)) or isinstance(lr, bool): raise TypeError(f'lr must be a number, got {type(lr).__name__}: {lr!r}')
+        if not isinstance(lr, (int, float)) or isinstance(lr, bool):
+            raise TypeError(f'lr must be a number, got {type(lr).__name__}: {lr!r}')
         if not lr > 0: raise ValueError(f'lr={lr!r} must be > 0')
         updater = _default_updater(net, lr)
     loss = nn.CrossEntropyLoss()
     history = History()
     legend = ['train'] + (['val'] if val_iter is not None else [])
-    animator = Animator(xlabel='epoch', ylabel='perplexity', legend=legend, xlim=(1, num_epochs), yscale='log') if plot and verbose else None
+    animator = (Animator(xlabel='epoch', ylabel='perplexity', legend=legend, xlim=(1, num_epochs),
+                         yscale='log')
+                if plot and verbose else None)
     bar = progress_bar(range(num_epochs)) if verbose and not plot else None
     epochs = bar if bar is not None else range(num_epochs)
     for epoch in epochs:
         norms = []
-        ppl, speed = train_epoch(net, train_iter, loss, updater, device, use_random_iter, grad_clip, norms, scheduler)
+        ppl, speed = train_epoch(net, train_iter, loss, updater, device, use_random_iter, grad_clip, norms,
+                                 scheduler)
         val = perplexity(net, val_iter, device) if val_iter is not None else None
-        history.record(train_ppl=ppl, val_ppl=val, tokens_per_sec=speed, grad_norm=sum(norms) / len(norms), grad_norm_max=max(norms))
-        if (epoch + 1) % 10 == 0: history['samples'].append((epoch + 1, _sample(prefix, net, vocab, device)))
+        history.record(train_ppl=ppl, val_ppl=val, tokens_per_sec=speed, grad_norm=sum(norms) / len(norms),
+                       grad_norm_max=max(norms))
+        if (epoch + 1) % 10 == 0:
+            history['samples'].append((epoch + 1, _sample(prefix, net, vocab, device)))
         if animator: animator.add(epoch + 1, [ppl, val])
-        if bar is not None: bar.comment = f'ppl {ppl:.2f}' + (f', val {val:.2f}' if val is not None else '') + f', {speed:,.0f} tok/s'
+        if bar is not None:
+            bar.comment = (f'ppl {ppl:.2f}' + (f', val {val:.2f}' if val is not None else '')
+                           + f', {speed:,.0f} tok/s')
         if any([cb(epoch + 1, history) for cb in callbacks]): break
     if animator: animator.flush()
     if not verbose: return history
-    print(f'perplexity {ppl:.2f}' + (f', validation {val:.2f}' if val is not None else '') + f', {speed:,.0f} tokens/sec on {device}')
+    print(f'perplexity {ppl:.2f}' + (f', validation {val:.2f}' if val is not None else '')
+          + f', {speed:,.0f} tokens/sec on {device}')
     for start in (prefix, prefix.split()[-1] if prefix.split() else prefix):
         if (sample := _sample(start, net, vocab, device)) is not None: print(sample)
     return history
