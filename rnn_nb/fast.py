@@ -42,6 +42,22 @@ def matmul_dtype(precision: str,  # 'fp32', 'bf16' or 'auto'
 
 
 # %% ../nbs/01a_fast.ipynb #43deed47
+def _deltas_back(Delta, D, W_hh, dtype):
+    "Delta_t = (G_t + W_hh Delta_{t+1}) * phi'_t from the last step back, in place; (the deltas the matmuls use, dH0)."
+    Dl, DDl = Delta.unbind(0), D.unbind(0)
+    steps, hidden, batch = Delta.shape
+    if dtype == Delta.dtype:
+        for t in range(steps - 2, -1, -1): Dl[t].addmm_(W_hh, Dl[t + 1]).mul_(DDl[t])
+        return Delta, torch.mm(W_hh, Dl[0])
+    # Dc: the deltas rounded for the matmuls
+    W, Dc = W_hh.to(dtype), Delta.new_empty(Delta.shape, dtype=dtype)
+    Dcl, M = Dc.unbind(0), Delta.new_empty((hidden, batch), dtype=dtype)
+    Dcl[-1].copy_(Dl[-1])
+    for t in range(steps - 2, -1, -1):
+        Dl[t].add_(torch.mm(W, Dcl[t + 1], out=M)).mul_(DDl[t])
+        Dcl[t].copy_(Dl[t])
+    return Dc, torch.mm(W, Dcl[0]).to(Delta.dtype)
+
 class _RNNLMFunction(torch.autograd.Function):
     "The scratch RNN language model as one autograd node: (logits, final state) from token ids; backward by hand."
     @staticmethod
@@ -87,20 +103,7 @@ class _RNNLMFunction(torch.autograd.Function):
         Dl, DDl = Delta.unbind(0), D.unbind(0)
         if dH_T is not None: Dl[-1].add_(dH_T.t())
         Dl[-1].mul_(DDl[-1])
-        if dtype == Hs.dtype:
-            Dc = Delta
-            # (G_t + W_hh Delta_{t+1}^T) * phi'
-            for t in range(steps - 2, -1, -1): Dl[t].addmm_(W_hh, Dl[t + 1]).mul_(DDl[t])
-            dH0 = torch.mm(W_hh, Dl[0])
-        else:
-            # Dc: the deltas rounded for the matmuls
-            W, Dc = W_hh.to(dtype), Delta.new_empty(Delta.shape, dtype=dtype)
-            Dcl, M = Dc.unbind(0), Hs.new_empty((hidden, batch), dtype=dtype)
-            Dcl[-1].copy_(Dl[-1])
-            for t in range(steps - 2, -1, -1):
-                Dl[t].add_(torch.mm(W, Dcl[t + 1], out=M)).mul_(DDl[t])
-                Dcl[t].copy_(Dl[t])
-            dH0 = torch.mm(W, Dcl[0]).to(Hs.dtype)
+        Dc, dH0 = _deltas_back(Delta, D, W_hh, dtype)
         # (hidden, steps*batch), float32; column t*batch + i
         DP = Delta.transpose(0, 1).reshape(hidden, -1)
         DPc = DP if Dc is Delta else Dc.transpose(0, 1).reshape(hidden, -1)

@@ -294,12 +294,7 @@ def train(net,  # a model keeping the contract
          ) -> History:
     "Train `net` for `num_epochs` epochs; return the per-epoch `History`."
     check_int('num_epochs', num_epochs)
-    if updater is None:
-        if not isinstance(lr, (int, float)) or isinstance(lr, bool):
-            raise TypeError(f'lr must be a number, got {type(lr).__name__}: {lr!r}')
-        if not lr > 0: raise ValueError(f'lr={lr!r} must be > 0')
-        updater = _default_updater(net, lr)
-    loss = nn.CrossEntropyLoss()
+    updater, loss = _updater_for(net, lr, updater), nn.CrossEntropyLoss()
     history = History()
     legend = ['train'] + (['val'] if val_iter is not None else [])
     animator = (Animator(xlabel='epoch', ylabel='perplexity', legend=legend, xlim=(1, num_epochs),
@@ -322,9 +317,21 @@ def train(net,  # a model keeping the contract
                            + f', {speed:,.0f} tok/s')
         if any([cb(epoch + 1, history) for cb in callbacks]): break
     if animator: animator.flush()
-    if not verbose: return history
+    if verbose: _summary(history, net, vocab, device, prefix)
+    return history
+
+def _updater_for(net, lr, updater):
+    "`updater` if one is given; else SGD at `lr`, which must then be a number > 0."
+    if updater is not None: return updater
+    if not isinstance(lr, (int, float)) or isinstance(lr, bool):
+        raise TypeError(f'lr must be a number, got {type(lr).__name__}: {lr!r}')
+    if not lr > 0: raise ValueError(f'lr={lr!r} must be > 0')
+    return _default_updater(net, lr)
+
+def _summary(history: History, net, vocab, device, prefix: str):
+    "The book's last lines: the final perplexities and speed, then samples continuing the prefix and its last word."
+    ppl, val, speed = history.last('train_ppl'), history.last('val_ppl'), history.last('tokens_per_sec')
     print(f'perplexity {ppl:.2f}' + (f', validation {val:.2f}' if val is not None else '')
           + f', {speed:,.0f} tokens/sec on {device}')
     for start in (prefix, prefix.split()[-1] if prefix.split() else prefix):
         if (sample := _sample(start, net, vocab, device)) is not None: print(sample)
-    return history
