@@ -4,18 +4,18 @@
 
 # %% auto #0
 __all__ = ['BASELINE_ORDER', 'MIXTURE_MAX_ORDER', 'MAX_GENERATED', 'DYNAMIC_LR', 'final_metrics', 'figures', 'trained_figures',
-           'best_baseline', 'sample_text', 'report', 'plain_json', 'write_json', 'RunInterrupted', 'stop_signals',
-           'fit_mixture', 'status_line', 'train_run', 'sample_checkpoint', 'evaluate_checkpoint']
+           'best_baseline', 'sample_text', 'mixed_result', 'report', 'plain_json', 'write_json', 'RunInterrupted',
+           'stop_signals', 'fit_mixture', 'status_line', 'train_run', 'sample_checkpoint', 'evaluate_checkpoint']
 
 # %% ../nbs/10_run.ipynb #c09b0004
-import contextlib, json, math, random, signal, sys, threading, time, warnings
+import contextlib, dataclasses, json, math, random, signal, sys, threading, time, warnings
 from pathlib import Path
 
 import torch
 
 from .data import Vocab, check_int, clean_line, read_time_machine
 from .scratch import token_level
-from .prediction import EvalResult, evaluate, generate, score_text
+from .prediction import EvalResult, generate, score_text
 from .checkpoints import (STOP_SIGNALS, atomic_write, build_model, checkpoint_callback,
                                 load_checkpoint, load_model, restore_training_state,
                                 vocab_from_tokens)
@@ -91,6 +91,15 @@ def sample_text(net,  # a trained model
     gen = torch.Generator().manual_seed(seed)
     return generate(prefix, num_preds, net, vocab, device, temperature=temperature, generator=gen,
                     unknown='unk')[0]
+
+def mixed_result(mixture: Mixture,  # the network, its n-gram, the order and lam
+                 text: str,  # the text the network has read
+                 alone: EvalResult,  # the network's result on `text`, from `score_text`
+                 log_p,  # ln P of each scored character under the network, from `score_text`
+                ) -> EvalResult:
+    "The mixture's result on `text` from the network's own reading of it (chapter 06b's `mixed_probs`)."
+    nll = -float(mixed_probs(mixture, text, log_p.exp()).log().mean())
+    return dataclasses.replace(alone, nll=nll)
 
 # %% ../nbs/10_run.ipynb #c09b0027
 def report(r: dict,  # what `train_run` returns
@@ -233,10 +242,9 @@ def _result(run, net, tracker, device, ranks, seconds, kept: dict) -> dict:
              baseline=best_baseline(kept['ngram'] or train_text, val_text, vocab, dev_text),
              history=tracker.meta['history'], config=config)
     if mix is not None:  # the held-out text was read by the network once, for both figures
-        p = mixed_probs(mix, val_text, scores['val'][1].exp())
+        held_out = mixed_result(mix, val_text, *scores['val'])
         r['mixture'] = {'lam': fit.lam, 'n': fit.n, 'dev_bits': fit.bits,
-                        'perplexity': math.exp(-float(p.log().mean())),
-                        'bits': -float(p.log2().mean())}
+                        'perplexity': held_out.perplexity, 'bits': held_out.bits_per_token}
     # older checkpoints have none
     prefix = config.get('prefix') or default_prefix(vocab, train_text, config['token'])
     r['sample'] = sample_text(net if mix is None else mix, vocab, device, prefix,
@@ -422,7 +430,8 @@ def evaluate_checkpoint(path: str | Path,  # a checkpoint written by `train_run`
     dev = resolve_device(device)
     net, vocab, config = load_lm(path, dev, _check_bool('mixture', mixture))
     scored, train_text, dev_text = _eval_text(config, text)
-    try: res = evaluate(net, scored, vocab, dev)
+    lm = net.net if isinstance(net, Mixture) else net  # the network reads the text once, for both figures
+    try: alone, log_p = score_text(lm, scored, vocab, dev)
     except ValueError as e:
         if text is None or 'needed to score anything' not in str(e): raise
         units = 'characters' if token_level(vocab) == 'char' else 'words'
@@ -430,6 +439,7 @@ def evaluate_checkpoint(path: str | Path,  # a checkpoint written by `train_run`
                          "once cleaned as its training text was "
                          f"(clean={config.get('clean') or 'none'!r}), to score anything: "
                          "evaluate it on a text like the training text") from None
+    res = alone if lm is net else mixed_result(net, scored, alone, log_p)
     name = (str(text) if text is not None
             else f"held-out split of {config['data'] or 'the bundled Time Machine'}")
     r = {'checkpoint': str(path), 'text': name, 'perplexity': res.perplexity,
@@ -437,8 +447,7 @@ def evaluate_checkpoint(path: str | Path,  # a checkpoint written by `train_run`
          'tokens_scored': res.tokens, 'oov': res.oov, 'oov_tokens': res.oov_tokens,
          **(best_baseline(train_text, scored, vocab, dev_text) if train_text else {})}
     # the figures above are the mixture's; the network alone on the same text:
-    if isinstance(net, Mixture):
-        alone = evaluate(net.net, scored, vocab, dev)
+    if lm is not net:
         r['mixture'] = {'lam': net.lam, 'n': net.n, 'network_perplexity': alone.perplexity,
                         f'network_bits_per_{alone.level}': alone.bits_per_token}
     if dynamic: r['dynamic'] = _dynamic(net, scored, vocab, dev)
