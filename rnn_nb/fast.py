@@ -41,77 +41,85 @@ def matmul_dtype(precision: str,  # 'fp32', 'bf16' or 'auto'
     return torch.bfloat16 if precision == 'bf16' else torch.float32
 
 
-# %% ../nbs/01a_fast.ipynb #43deed47
+# %% ../nbs/01a_fast.ipynb #fa01a010
+def _time_loop(Hs, W_hh, relu, dtype):
+    "Run the recurrence over the slabs `Hs[:, t]` in place; return the states the matmuls read (`Hs` or a rounded copy)."
+    Hl = Hs.unbind(1)  # slab t: H_t transposed, (hidden, batch); slabs 1.. hold the input terms on entry
+    W_T = W_hh.t().contiguous()  # contiguous: every step's matmul reads it
+    if dtype == Hs.dtype:  # float32: the matmuls read the states directly
+        act_ = torch.Tensor.relu_ if relu else torch.Tensor.tanh_
+        for t in range(len(Hl) - 1): act_(Hl[t + 1].addmm_(W_T, Hl[t]))
+        return Hs
+    # bfloat16 matmuls; float32 sums, activations and states, each state also kept rounded in Hc.
+    # tanh z = 2 sigmoid(2z) - 1: for tanh the inputs arrive doubled, so the matmul doubles too
+    W_T, Hc = (W_T if relu else W_T.mul_(2)).to(dtype), Hs.new_empty(Hs.shape, dtype=dtype)
+    Hcl, M = Hc.unbind(1), Hs.new_empty(Hl[0].shape, dtype=dtype)
+    minus_one, two = Hs.new_full((), -1.0), Hs.new_full((), 2.0)
+    Hcl[0].copy_(Hl[0])
+    for t in range(len(Hl) - 1):
+        Z = Hl[t + 1].add_(torch.mm(W_T, Hcl[t], out=M))
+        if relu: Z.relu_()
+        else: torch.addcmul(minus_one, Z.sigmoid_(), two, out=Z)
+        Hcl[t + 1].copy_(Z)
+    return Hc
+
+# %% ../nbs/01a_fast.ipynb #fa01a012
 def _deltas_back(Delta, D, W_hh, dtype):
     "Delta_t = (G_t + W_hh Delta_{t+1}) * phi'_t from the last step back, in place; (the deltas the matmuls use, dH0)."
-    Dl, DDl = Delta.unbind(0), D.unbind(0)
-    steps, hidden, batch = Delta.shape
+    Dl, DDl = Delta.unbind(1), D.unbind(1)  # slab t: (hidden, batch)
     if dtype == Delta.dtype:
-        for t in range(steps - 2, -1, -1): Dl[t].addmm_(W_hh, Dl[t + 1]).mul_(DDl[t])
+        Dl[-1].mul_(DDl[-1])
+        for t in range(len(Dl) - 2, -1, -1): Dl[t].addmm_(W_hh, Dl[t + 1]).mul_(DDl[t])
         return Delta, torch.mm(W_hh, Dl[0])
-    # Dc: the deltas rounded for the matmuls
+    # Dc: the deltas rounded for the matmuls; G_t * phi'_t first, then the loop adds (W_hh Delta_{t+1}) * phi'_t
     W, Dc = W_hh.to(dtype), Delta.new_empty(Delta.shape, dtype=dtype)
-    Dcl, M = Dc.unbind(0), Delta.new_empty((hidden, batch), dtype=dtype)
+    Dcl, M = Dc.unbind(1), Delta.new_empty(Dl[0].shape, dtype=dtype)
+    Delta.mul_(D)
     Dcl[-1].copy_(Dl[-1])
-    for t in range(steps - 2, -1, -1):
-        Dl[t].add_(torch.mm(W, Dcl[t + 1], out=M)).mul_(DDl[t])
-        Dcl[t].copy_(Dl[t])
+    for t in range(len(Dl) - 2, -1, -1):
+        Dcl[t].copy_(Dl[t].addcmul_(torch.mm(W, Dcl[t + 1], out=M), DDl[t]))
     return Dc, torch.mm(W, Dcl[0]).to(Delta.dtype)
 
+# %% ../nbs/01a_fast.ipynb #43deed47
 class _RNNLMFunction(torch.autograd.Function):
     "The scratch RNN language model as one autograd node: (logits, final state) from token ids; backward by hand."
     @staticmethod
     def forward(ctx, X, H0, W_xh, W_hh, b_h, W_hq, b_q, relu, dtype):
         (batch, steps), hidden = X.shape, W_hh.shape[0]
         ids = X.t().reshape(-1)  # time-major token ids: position t*batch + i
-        act_ = torch.Tensor.relu_ if relu else torch.Tensor.tanh_
-        # slab t is H_t transposed, (hidden, batch), float32
-        Hs = W_hh.new_empty(steps + 1, hidden, batch)
-        Hs[0].copy_(H0.t())
-        # X_t W_xh + b_h
-        Hs[1:].copy_(torch.index_select((W_xh + b_h).t(), 1, ids).view(hidden, steps, batch).transpose(0, 1))
-        W_T, Hl = W_hh.t().to(dtype).contiguous(), Hs.unbind(0)
-        if dtype == Hs.dtype:  # float32: the matmuls read the states directly
-            Hc = Hs
-            # H_{t+1}^T = phi(A_t^T + W_hh^T H_t^T), in place
-            for t in range(steps): act_(Hl[t + 1].addmm_(W_T, Hl[t]))
-        else:  # bfloat16 matmuls; float32 sums, activations and states
-            Hc = Hs.to(dtype)  # slab 0 is H_0 rounded; the loop fills the others
-            Hcl, M = Hc.unbind(0), Hs.new_empty((hidden, batch), dtype=dtype)
-            for t in range(steps):
-                act_(Hl[t + 1].add_(torch.mm(W_T, Hcl[t], out=M)))
-                Hcl[t + 1].copy_(Hl[t + 1])
-        # (hidden, (steps + 1) * batch): column t*batch + i is H_t of row i
-        HP = Hc.transpose(0, 1).reshape(hidden, -1)
+        # slab t of Hs is H_t transposed; viewed as HP, (hidden, (steps + 1) * batch), column t*batch + i is
+        # H_t of row i: the order in which the logits come out
+        Hs = W_hh.new_empty(hidden, steps + 1, batch)
+        HP = Hs.view(hidden, -1)
+        Hs[:, 0].copy_(H0.t())
+        # X_t W_xh + b_h, a lookup of rows (doubled for tanh in bfloat16, see `_time_loop`)
+        E = (W_xh + b_h) if relu or dtype == W_hh.dtype else (W_xh + b_h) * 2
+        HP[:, batch:].copy_(torch.index_select(E.t(), 1, ids))
+        HPc = _time_loop(Hs, W_hh, relu, dtype).view(hidden, -1)
         # (steps*batch, vocab), one matmul
-        Y = torch.addmm(b_q.to(dtype), HP[:, batch:].t(), W_hq.to(dtype)).to(b_q.dtype)
-        ctx.save_for_backward(ids, Hs, HP, W_hh, W_hq)
+        Y = torch.addmm(b_q.to(dtype), HPc[:, batch:].t(), W_hq.to(dtype)).to(b_q.dtype)
+        ctx.save_for_backward(ids, Hs, HPc, W_hh, W_hq)
         ctx.relu, ctx.vocab_size = relu, W_xh.shape[0]
-        return Y, Hl[-1].t().contiguous()
+        return Y, Hs[:, -1].t().contiguous()
 
     @staticmethod
     def backward(ctx, dY, dH_T):
-        ids, Hs, HP, W_hh, W_hq = ctx.saved_tensors
-        steps, hidden, batch = Hs.shape[0] - 1, Hs.shape[1], Hs.shape[2]
-        dtype, H1 = HP.dtype, Hs[1:]
-        dW_hq, db_q = torch.mm(HP[:, batch:], dY.to(dtype)).to(W_hq.dtype), dY.sum(0)
-        # G_t through the output layer, as slabs (hidden, batch); the loop adds the path through H_{t+1}
-        # and turns G_t into Delta_t
-        Delta = torch.mm(W_hq, dY.t()).view(hidden, steps, batch).transpose(0, 1).contiguous()
+        ids, Hs, HPc, W_hh, W_hq = ctx.saved_tensors
+        hidden, steps, batch = Hs.shape[0], Hs.shape[1] - 1, Hs.shape[2]
+        H1 = Hs[:, 1:]
+        dW_hq, db_q = torch.mm(HPc[:, batch:], dY.to(HPc.dtype)).to(W_hq.dtype), dY.sum(0)
+        # G_t through the output layer, (hidden, steps*batch) in HP's column order: no transposed copy; the
+        # loop adds the path through H_{t+1} and turns G_t into Delta_t
+        DP = torch.mm(W_hq, dY.t())
+        Delta = DP.view(hidden, steps, batch)
         # phi'
         D = (H1 > 0).to(Hs.dtype) if ctx.relu else torch.addcmul(Hs.new_ones(()), H1, H1, value=-1)
-        Dl, DDl = Delta.unbind(0), D.unbind(0)
-        if dH_T is not None: Dl[-1].add_(dH_T.t())
-        Dl[-1].mul_(DDl[-1])
-        Dc, dH0 = _deltas_back(Delta, D, W_hh, dtype)
-        # (hidden, steps*batch), float32; column t*batch + i
-        DP = Delta.transpose(0, 1).reshape(hidden, -1)
-        DPc = DP if Dc is Delta else Dc.transpose(0, 1).reshape(hidden, -1)
-        dW_hh = torch.mm(HP[:, :-batch], DPc.t()).to(W_hh.dtype)  # all steps in one matmul
+        if dH_T is not None: Delta[:, -1].add_(dH_T.t())
+        Dc, dH0 = _deltas_back(Delta, D, W_hh, HPc.dtype)
+        dW_hh = torch.mm(HPc[:, :-batch], Dc.view(hidden, -1).t()).to(W_hh.dtype)  # all steps in one matmul
         # sum of Delta over the tokens of each id
         dW_xh_T = Hs.new_zeros(hidden, ctx.vocab_size).index_add_(1, ids, DP)
-        return (None, dH0.t(), dW_xh_T.t().contiguous(), dW_hh, dW_xh_T.sum(1), dW_hq, db_q,
-                None, None)
+        return (None, dH0.t(), dW_xh_T.t(), dW_hh, dW_xh_T.sum(1), dW_hq, db_q, None, None)
 
 # %% ../nbs/01a_fast.ipynb #f7cc38e8
 class RNNModelFast:
