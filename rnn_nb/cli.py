@@ -11,7 +11,8 @@ from dataclasses import fields
 
 import rnn_nb
 from .distributed import quiet_unless_main
-from .config import Interval, PREFIX, SEEDS, TrainConfig, integers
+from .config import Interval, SEEDS, TrainConfig, integers
+from .record import PREFIX
 from .run import RunInterrupted, evaluate_checkpoint, plain_json, sample_checkpoint, status_line, train_run
 
 # %% ../nbs/11_cli.ipynb #c0700006

@@ -26,9 +26,10 @@ from .learner import (LRSchedule, Tracker, fit, make_loaders, make_optimizer, re
                             save_state)
 from .distributed import (RankShard, distributed_model, process_group, rank_device,
                                 ranks_from_env, reduce_metrics, seed_per_process)
-from .config import (SEEDS, PREFIX, TRACKER_KEYS, TrainConfig, check_length, check_output,
-                           check_paths, default_prefix, dev_split, resolve_device, read_split,
-                           run_config, run_data, run_record, run_settings, tokens_of)
+from .config import (SEEDS, TrainConfig, check_length, dev_split, resolve_device, read_split,
+                           run_settings, tokens_of)
+from .record import (PREFIX, TRACKER_KEYS, check_output, check_paths, default_prefix,
+                           run_config, run_data, run_record)
 
 # %% ../nbs/10_run.ipynb #c09b0026
 def final_metrics(net,  # the trained model, holding the epoch to report
