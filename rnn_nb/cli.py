@@ -12,7 +12,8 @@ from dataclasses import fields
 import rnn_nb
 from .distributed import quiet_unless_main
 from .config import Interval, PREFIX, SEEDS, TrainConfig, integers
-from .run import RunInterrupted, evaluate_checkpoint, plain_json, sample_checkpoint, status_line, train_run
+from .run import RunInterrupted, plain_json, status_line, train_run
+from .inference import evaluate_checkpoint, sample_checkpoint
 
 # %% ../nbs/11_cli.ipynb #c0700006
 class CLIError(ValueError):
@@ -26,7 +27,7 @@ class _Parser(argparse.ArgumentParser):
 def _flag(name: str) -> str: return 'TEXT_FILE' if name == 'text' else '--' + name.replace('_', '-')
 
 _NAMES = [f.name for f in fields(TrainConfig)] + ['resume', 'prefix', 'num_preds', 'num_samples', 'temperature',
-                                                  'top_k', 'top_p']  # chapter 10's arguments
+                                                  'top_k', 'top_p']  # chapters 10 and 10a's arguments
 _AS_TYPED = ('text', 'out', 'resume', 'metrics_json', 'prefix')  # paths and prefixes keep their quotes
 _SETTING = re.compile(rf"\b({'|'.join(_NAMES)})=('(?:[^'\\]|\\.)*'|[^\s,;:()']+)?")
 _CLI_WORDS = [(r"\(or path=None for the bundled Time Machine\)", "(or no TEXT_FILE, for the bundled Time Machine)"),
@@ -78,7 +79,7 @@ def run_train(args: argparse.Namespace,  # parsed `train` arguments, with `given
 
 def run_generate(args: argparse.Namespace,  # parsed `generate` arguments, with `given`
                 ) -> int:
-    "The generate command: chapter 10's `sample_checkpoint`, each sample printed as soon as it is complete."
+    "The generate command: chapter 10a's `sample_checkpoint`, each sample printed as soon as it is complete."
     prefix = args.prefix if 'prefix' in getattr(args, 'given', {'prefix'}) else None  # None: the run's own prefix
     for text in sample_checkpoint(args.checkpoint, prefix, args.num_preds, args.temperature, args.top_k, args.top_p,
                                   args.num_samples, args.seed, args.device, args.mixture):
@@ -87,7 +88,7 @@ def run_generate(args: argparse.Namespace,  # parsed `generate` arguments, with 
 
 def run_evaluate(args: argparse.Namespace,  # parsed `evaluate` arguments
                 ) -> int:
-    "The evaluate command: chapter 10's `evaluate_checkpoint`, as three lines or as JSON."
+    "The evaluate command: chapter 10a's `evaluate_checkpoint`, as three lines or as JSON."
     what = 'its held-out split' if args.text is None else args.text
     dynamic = ', then with dynamic evaluation (minutes on a book)' if args.dynamic else ''
     with status_line(sys.stderr, f'scoring {what}{dynamic}...'):  # a line on a terminal while it works
