@@ -41,7 +41,7 @@ def time_machine(out: Path) -> Path:
     return ckpt
 
 def war_of_the_worlds(ckpt: Path):
-    from rnn_nb.run import evaluate_checkpoint
+    from rnn_nb.inference import evaluate_checkpoint
     path = text_path('war_of_the_worlds.txt')
     if path is None: print('The War of the Worlds: text not found, skipped'); return
     mixed = evaluate_checkpoint(ckpt, path, device='cpu', dynamic=True)

@@ -13,7 +13,8 @@ import rnn_nb
 from .distributed import quiet_unless_main
 from .config import Interval, SEEDS, TrainConfig, integers
 from .record import PREFIX
-from .run import RunInterrupted, evaluate_checkpoint, plain_json, sample_checkpoint, status_line, train_run
+from .run import RunInterrupted, plain_json, status_line, train_run
+from .inference import evaluate_checkpoint, sample_checkpoint
 
 # %% ../nbs/11_cli.ipynb #c0700006
 class CLIError(ValueError):
@@ -24,14 +25,19 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):
         raise CLIError(f"{message} (see '{self.prog} --help')")
 
-def _flag(name: str) -> str: return 'TEXT_FILE' if name == 'text' else '--' + name.replace('_', '-')
+def _flag(name: str) -> str:
+    return 'TEXT_FILE' if name == 'text' else '--' + name.replace('_', '-')
 
-_NAMES = [f.name for f in fields(TrainConfig)] + ['resume', 'prefix', 'num_preds', 'num_samples', 'temperature',
-                                                  'top_k', 'top_p']  # chapter 10's arguments
-_AS_TYPED = ('text', 'out', 'resume', 'metrics_json', 'prefix')  # paths and prefixes keep their quotes
+# TrainConfig's fields, and the other arguments of chapters 10 and 10a
+_NAMES = [f.name for f in fields(TrainConfig)] + ['resume', 'prefix', 'num_preds', 'num_samples',
+                                                  'temperature', 'top_k', 'top_p']
+# paths and prefixes keep their quotes
+_AS_TYPED = ('text', 'out', 'resume', 'metrics_json', 'prefix')
 _SETTING = re.compile(rf"\b({'|'.join(_NAMES)})=('(?:[^'\\]|\\.)*'|[^\s,;:()']+)?")
-_CLI_WORDS = [(r"\(or path=None for the bundled Time Machine\)", "(or no TEXT_FILE, for the bundled Time Machine)"),
-              (r"\bpath=('[^']*')", r"\1")]  # chapter 00's argument, which is TEXT_FILE here
+# chapter 00's argument, path, which is TEXT_FILE here
+_CLI_WORDS = [(r"\(or path=None for the bundled Time Machine\)",
+               "(or no TEXT_FILE, for the bundled Time Machine)"),
+              (r"\bpath=('[^']*')", r"\1")]
 
 def _in_flags(msg: str) -> str:
     "Settings as the library writes them (hidden=0, clean='none') in the command line's words (--hidden 0, --clean none)."
@@ -45,7 +51,8 @@ def _in_flags(msg: str) -> str:
 def _one_line(e: BaseException | str) -> str:
     "The message of `e` on one line, in the command line's words."
     msg = _in_flags(' '.join(str(e).split()) or type(e).__name__)
-    return msg if not isinstance(e, OSError) or e.filename is None or str(e.filename) in msg else f'{msg}: {e.filename}'
+    return (msg if not isinstance(e, OSError) or e.filename is None or str(e.filename) in msg
+            else f'{msg}: {e.filename}')
 
 @contextlib.contextmanager
 def _warnings_to_stderr(prog='rnn_nb'):
@@ -54,7 +61,8 @@ def _warnings_to_stderr(prog='rnn_nb'):
         print(f'{prog}: warning: {_one_line(message)}', file=sys.stderr, flush=True)
     with warnings.catch_warnings():
         warnings.simplefilter('default')
-        warnings.filterwarnings('ignore', message='Detected pickle protocol')  # torch.load on a file it then refuses: noise
+        # torch.load on a file it then refuses: noise
+        warnings.filterwarnings('ignore', message='Detected pickle protocol')
         warnings.showwarning = show
         yield
 
@@ -79,97 +87,121 @@ def run_train(args: argparse.Namespace,  # parsed `train` arguments, with `given
 
 def run_generate(args: argparse.Namespace,  # parsed `generate` arguments, with `given`
                 ) -> int:
-    "The generate command: chapter 10's `sample_checkpoint`, each sample printed as soon as it is complete."
-    prefix = args.prefix if 'prefix' in getattr(args, 'given', {'prefix'}) else None  # None: the run's own prefix
-    for text in sample_checkpoint(args.checkpoint, prefix, args.num_preds, args.temperature, args.top_k, args.top_p,
-                                  args.num_samples, args.seed, args.device, args.mixture):
+    "The generate command: chapter 10a's `sample_checkpoint`, each sample printed as soon as it is complete."
+    # None: the run's own prefix
+    prefix = args.prefix if 'prefix' in getattr(args, 'given', {'prefix'}) else None
+    for text in sample_checkpoint(args.checkpoint, prefix, args.num_preds, args.temperature,
+                                  args.top_k, args.top_p, args.num_samples, args.seed, args.device,
+                                  args.mixture):
         _flush_stdout(text + '\n')  # a full disk or a closed pipe is reported
     return 0
 
 def run_evaluate(args: argparse.Namespace,  # parsed `evaluate` arguments
                 ) -> int:
-    "The evaluate command: chapter 10's `evaluate_checkpoint`, as three lines or as JSON."
+    "The evaluate command: chapter 10a's `evaluate_checkpoint`, as three lines or as JSON."
     what = 'its held-out split' if args.text is None else args.text
     dynamic = ', then with dynamic evaluation (minutes on a book)' if args.dynamic else ''
-    with status_line(sys.stderr, f'scoring {what}{dynamic}...'):  # a line on a terminal while it works
-        r = evaluate_checkpoint(args.checkpoint, args.text, args.device, args.dynamic, args.mixture)
+    # a line on a terminal while it works
+    with status_line(sys.stderr, f'scoring {what}{dynamic}...'):
+        r = evaluate_checkpoint(args.checkpoint, args.text, args.device, args.dynamic,
+                                args.mixture)
     if args.json: print(json.dumps(plain_json(r), indent=1, allow_nan=False)); return 0
     unit = 'char' if 'bits_per_char' in r else 'word'
     bits, n = r[f'bits_per_{unit}'], r['tokens_scored']
-    print(f"{r['text']}: perplexity {r['perplexity']:.3f}, {bits:.3f} bits/{unit} over {n:,} {unit}s")
+    print(f"{r['text']}: perplexity {r['perplexity']:.3f}, {bits:.3f} bits/{unit} "
+          f"over {n:,} {unit}s")
     if 'mixture' in r:
         m = r['mixture']
-        print(f"(the network mixed with a Kneser-Ney {m['n']}-gram, lam {m['lam']:.3f}; the network alone: "
-              f"{m[f'network_bits_per_{unit}']:.3f} bits/{unit}; --no-mixture for the network only)")
+        print(f"(the network mixed with a Kneser-Ney {m['n']}-gram, lam {m['lam']:.3f}; "
+              f"the network alone: {m[f'network_bits_per_{unit}']:.3f} bits/{unit}; "
+              "--no-mixture for the network only)")
     oov = f" (counted, not scored): {r['oov_tokens'][:20]}" if r['oov'] else ''
     print(f"{r['oov']:,} {unit}s outside the vocabulary{oov}")
     if 'best_ngram' in r:
-        print(f"baselines counted on the training text: best n-gram ({r['best_ngram']}) {r['best_ngram_bits']:.3f}, "
-              f"unigram {r['unigram_bits']:.3f}, uniform {r['uniform_bits']:.3f} bits/char")
+        print(f"baselines counted on the training text: best n-gram ({r['best_ngram']}) "
+              f"{r['best_ngram_bits']:.3f}, unigram {r['unigram_bits']:.3f}, "
+              f"uniform {r['uniform_bits']:.3f} bits/char")
     if 'dynamic' in r:
         d = r['dynamic']
-        print(f"dynamic evaluation (the model learns as it reads; not comparable with the figures above): "
-              f"{d[f'bits_per_{unit}']:.3f} bits/{unit}, perplexity {d['perplexity']:.3f}, {d['seconds']:.0f} s")
+        print("dynamic evaluation (the model learns as it reads; not comparable with the figures "
+              f"above): {d[f'bits_per_{unit}']:.3f} bits/{unit}, "
+              f"perplexity {d['perplexity']:.3f}, {d['seconds']:.0f} s")
     return 0
 
 # %% ../nbs/11_cli.ipynb #c0700030
 def _add_setting(g, f):
     "One train flag from a TrainConfig field: its name, help, accepted values and default."
     m = f.metadata
-    if f.name == 'text': return g.add_argument('text', nargs='?', metavar='TEXT_FILE', help=m['help'])
+    if f.name == 'text':
+        return g.add_argument('text', nargs='?', metavar='TEXT_FILE', help=m['help'])
     shown = m.get('shown', f.default)
-    kw = dict(help=' '.join(s for s in (m['help'], shown is not None and f'(default: {shown})') if s), default=f.default)
+    kw = dict(help=' '.join(s for s in (m['help'],
+                                        shown is not None and f'(default: {shown})') if s),
+              default=f.default)
     if isinstance(m['accepts'], Interval): kw['type'] = _arg_type(m['accepts'])
     elif m['accepts'] is not None: kw['choices'] = m['accepts']
     if 'metavar' in m: kw['metavar'] = m['metavar']
     g.add_argument(_flag(f.name), dest=f.name, **kw)
 
 def _add_train(sub):
-    p = sub.add_parser('train', help='train a language model on a text file (default: the bundled Time Machine)',
-                       description='Train a character (or word) language model, report held-out perplexity and '
-                       'bits/char next to the best n-gram baseline on the same split, and print a sample. Ctrl-C, '
-                       'SIGTERM and SIGHUP save the last finished epoch and exit 130, 143 and 129.')
-    groups = {None: p, **{name: p.add_argument_group(name) for name in ('model', 'data', 'optimisation', 'output')}}
+    p = sub.add_parser('train', help='train a language model on a text file '
+                       '(default: the bundled Time Machine)',
+                       description='Train a character (or word) language model, report held-out '
+                       'perplexity and bits/char next to the best n-gram baseline on the same '
+                       'split, and print a sample. Ctrl-C, SIGTERM and SIGHUP save the last '
+                       'finished epoch and exit 130, 143 and 129.')
+    groups = {None: p, **{name: p.add_argument_group(name)
+                          for name in ('model', 'data', 'optimisation', 'output')}}
     for f in fields(TrainConfig):
         if f.name == 'metrics_json':
-            groups['output'].add_argument('--resume', metavar='CKPT', help='continue the run saved in CKPT exactly '
-                                          'where it stopped (its settings win over the flags above)')
+            groups['output'].add_argument('--resume', metavar='CKPT',
+                                          help='continue the run saved in CKPT exactly where it '
+                                          'stopped (its settings win over the flags above)')
         _add_setting(groups[None if f.name == 'text' else f.metadata['group']], f)
     p.set_defaults(func=run_train)
 
-_NO_MIXTURE = ('use the network alone, not its mixture with the n-gram that rnn_nb train keeps in the checkpoint '
-               '(chapter 06b)')
+_NO_MIXTURE = ('use the network alone, not its mixture with the n-gram that rnn_nb train keeps '
+               'in the checkpoint (chapter 06b)')
 
 def _add_generate(sub):
     p = sub.add_parser('generate', help='sample text from a checkpoint',
                        description='Continue a prefix with text sampled from a trained model.')
     p.add_argument('checkpoint', metavar='CKPT', help='a checkpoint written by rnn_nb train')
-    p.add_argument('--prefix', default=PREFIX, help="the text to continue, cleaned as the training text was "
-                   f"(default: the prefix of the run's own sample; {PREFIX!r} for the bundled book)")
-    flags = [('--num-preds', integers(0), 100, 'tokens to generate after the prefix (default: 100)'),
-             ('--temperature', Interval(0), 0.8, '0: greedy; < 1 sharper, > 1 flatter than the model (default: 0.8)'),
-             ('--top-k', integers(1), None, 'sample among the k most likely tokens only (default: all)'),
+    p.add_argument('--prefix', default=PREFIX,
+                   help="the text to continue, cleaned as the training text was (default: the "
+                   f"prefix of the run's own sample; {PREFIX!r} for the bundled book)")
+    flags = [('--num-preds', integers(0), 100,
+              'tokens to generate after the prefix (default: 100)'),
+             ('--temperature', Interval(0), 0.8,
+              '0: greedy; < 1 sharper, > 1 flatter than the model (default: 0.8)'),
+             ('--top-k', integers(1), None,
+              'sample among the k most likely tokens only (default: all)'),
              ('--top-p', Interval(0, 1, lo_open=True), None,
               'sample within the nucleus of probability mass p, in (0, 1] (default: all)'),
              ('--num-samples', integers(1), 1, 'samples to draw (default: 1)'),
              ('--seed', SEEDS, 0, 'seed of the sampling generator (default: 0)')]
-    for flag, accepts, default, help in flags: p.add_argument(flag, type=_arg_type(accepts), default=default, help=help)
+    for flag, accepts, default, help in flags:
+        p.add_argument(flag, type=_arg_type(accepts), default=default, help=help)
     p.add_argument('--device', default='auto', help='auto, cpu, cuda or cuda:N (default: auto)')
     p.add_argument('--no-mixture', dest='mixture', action='store_false', help=_NO_MIXTURE)
     p.set_defaults(func=run_generate)
 
 def _add_evaluate(sub):
-    p = sub.add_parser('evaluate', help='perplexity and bits/char of a checkpoint, with the baselines',
-                       description='Perplexity and bits per token of a trained model on a text, next to the n-gram '
-                       'baselines counted on its training text; tokens outside the vocabulary are counted and '
-                       'reported, not scored.')
+    p = sub.add_parser('evaluate',
+                       help='perplexity and bits/char of a checkpoint, with the baselines',
+                       description='Perplexity and bits per token of a trained model on a text, '
+                       'next to the n-gram baselines counted on its training text; tokens outside '
+                       'the vocabulary are counted and reported, not scored.')
     p.add_argument('checkpoint', metavar='CKPT', help='a checkpoint written by rnn_nb train')
-    p.add_argument('text', nargs='?', metavar='TEXT_FILE', help='a UTF-8 text file, cleaned as the training text was '
-                   "(default: the checkpoint's held-out split)")
+    p.add_argument('text', nargs='?', metavar='TEXT_FILE',
+                   help="a UTF-8 text file, cleaned as the training text was (default: the "
+                   "checkpoint's held-out split)")
     p.add_argument('--json', action='store_true', help='print the results as JSON')
     p.add_argument('--no-mixture', dest='mixture', action='store_false', help=_NO_MIXTURE)
-    p.add_argument('--dynamic', action='store_true', help='also score the text with dynamic evaluation (chapter 06c): '
-                   'the model takes a gradient step on every 50 characters after scoring them; slower, reported apart')
+    p.add_argument('--dynamic', action='store_true',
+                   help='also score the text with dynamic evaluation (chapter 06c): the model '
+                   'takes a gradient step on every 50 characters after scoring them; slower, '
+                   'reported apart')
     p.add_argument('--device', default='auto', help='auto, cpu, cuda or cuda:N (default: auto)')
     p.set_defaults(func=run_evaluate)
 
@@ -177,8 +209,10 @@ def given_options(argv: list[str],  # the arguments after the program name
                  ) -> set[str]:
     "The `dest`s that `argv` sets itself, defaults left out: what the user typed, even where it equals the default."
     p = build_parser()
-    parsers = [p] + [s for a in p._actions if isinstance(a, argparse._SubParsersAction) for s in a.choices.values()]
-    for a in (a for q in parsers for a in q._actions): a.default = argparse.SUPPRESS  # only what argv sets stays
+    parsers = [p] + [s for a in p._actions if isinstance(a, argparse._SubParsersAction)
+                     for s in a.choices.values()]
+    # only what argv sets stays
+    for a in (a for q in parsers for a in q._actions): a.default = argparse.SUPPRESS
     return set(vars(p.parse_args(argv))) - {'command', 'func'}
 
 class _Version(argparse.Action):
@@ -190,8 +224,10 @@ class _Version(argparse.Action):
 def build_parser() -> argparse.ArgumentParser:
     "The `rnn_nb` command line: train, generate, evaluate, --version."
     p = _Parser(prog='rnn_nb',
-                description='Character-level RNN language models on The Time Machine (or any UTF-8 text).')
-    p.add_argument('--version', action=_Version, nargs=0, help="show program's version number and exit")
+                description='Character-level RNN language models on The Time Machine '
+                '(or any UTF-8 text).')
+    p.add_argument('--version', action=_Version, nargs=0,
+                   help="show program's version number and exit")
     sub = p.add_subparsers(dest='command', required=True, metavar='{train,generate,evaluate}')
     for add in (_add_train, _add_generate, _add_evaluate): add(sub)
     return p
@@ -212,7 +248,8 @@ def _flush_stdout(text: str = ''):
     "Write `text` and flush standard output now, so that a full disk is an error here, not unreported at exit."
     try: sys.stdout.write(text); sys.stdout.flush()
     except BrokenPipeError: raise
-    except OSError as e: raise OSError(f'cannot write to standard output: {e.strerror or e}') from None  # e.g. `> /dev/full`
+    except OSError as e:  # e.g. `> /dev/full`
+        raise OSError(f'cannot write to standard output: {e.strerror or e}') from None
 
 def _main(argv):
     try:
@@ -225,10 +262,12 @@ def _main(argv):
         _flush_stdout()
         return rc
     except BrokenPipeError: return _closed_pipe()
-    except (ValueError, TypeError, OSError) as e:  # bad input, from the parser or the library: nothing broader
+    except (ValueError, TypeError, OSError) as e:
+        # bad input, from the parser or the library: nothing broader
         print(f'rnn_nb: error: {_one_line(e)}', file=sys.stderr)
         return 2
-    except RunInterrupted as e:  # `train_run` saved the last finished epoch: 130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP)
+    except RunInterrupted as e:
+        # `train_run` saved the last finished epoch: 130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP)
         print(f'rnn_nb train: {_one_line(e)}', file=sys.stderr)
         return 128 + e.signum
     except KeyboardInterrupt:
