@@ -20,7 +20,8 @@ from .data import Vocab, check_int, read_time_machine, time_machine_path, CLEANI
 from .fast import PRECISIONS
 from .training import try_gpu
 from .prediction import split_text
-from .checkpoints import load_checkpoint, registered_models
+from .checkpoints import load_checkpoint
+from .registry import registered_models
 import rnn_nb.concise  # registers the kinds 'rnn', 'gru', 'lstm'
 import rnn_nb.embedding  # registers 'emb-rnn', 'emb-gru', 'emb-lstm'
 import rnn_nb.regularisation  # registers 'awd-lstm'
