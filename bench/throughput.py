@@ -41,7 +41,7 @@ from rnn_nb.fast import BF16_ENV, RNNModelFast, bf16_native
 from rnn_nb.training import sgd, train_epoch
 from rnn_nb.prediction import evaluate, generate, time_machine_split
 from rnn_nb.baselines import CharNGram, baseline_bits
-from rnn_nb.checkpoints import build_model
+from rnn_nb.registry import build_model
 from rnn_nb.learner import make_loaders, make_optimizer
 from rnn_nb.config import TrainConfig, model_spec
 

@@ -14,7 +14,7 @@ from torch.nn import functional as F
 
 from .data import check_int
 from .scratch import check_inputs
-from .checkpoints import register_model
+from .registry import register_model
 
 # %% ../nbs/05_concise.ipynb #9c7186bf
 def _check_layer(rnn_layer):

@@ -17,7 +17,7 @@ from .data import check_int, read_time_machine, CLEANINGS
 from .fast import PRECISIONS
 from .training import try_gpu
 from .prediction import split_text
-from .checkpoints import registered_models
+from .registry import registered_models
 import rnn_nb.concise  # registers the kinds 'rnn', 'gru', 'lstm'
 import rnn_nb.embedding  # registers 'emb-rnn', 'emb-gru', 'emb-lstm'
 import rnn_nb.regularisation  # registers 'awd-lstm'

@@ -13,7 +13,7 @@ from torch import nn
 
 from .data import check_int
 from .concise import RNNModel, rnn_layer
-from .checkpoints import register_model
+from .registry import register_model
 
 # %% ../nbs/06_embedding.ipynb #95608cb8
 class EmbeddingRNNModel(RNNModel):

@@ -14,7 +14,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .scratch import check_inputs
-from .checkpoints import register_model
+from .registry import register_model
 
 # %% ../nbs/05a_gated.ipynb #c05a0009
 class _GatedCell(nn.Module):

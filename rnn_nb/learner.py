@@ -15,7 +15,7 @@ import torch
 
 from .data import SeqDataLoader, Vocab
 from .clipping import model_parameters
-from .training import train
+from .training import History, train
 from .checkpoints import model_tensors, rng_states, save_checkpoint, set_rng_states
 
 # %% ../nbs/08_learner.ipynb #c07a0006
@@ -124,14 +124,17 @@ def _bar(done, total, width=20):
     return '#' * round(width * done / total) + '-' * (width - round(width * done / total))
 
 class Tracker:
-    "A `train` callback: records epochs, snapshots the last and best (validation) epoch, stops early, shows progress."
+    "A `train` callback: records epochs in a `History`, snapshots the last and best epoch, stops early, shows progress."
+    # the figures of chapter 03's History.FIGURES that a run keeps, in memory and in its files
+    FIGURES = ('train_ppl', 'val_ppl', 'tokens_per_sec')
+
     def __init__(self,
                  net,  # the model being trained
                  optimizer: torch.optim.Optimizer,  # its optimizer
                  epochs: int,  # the epoch to train up to (counted from the first run, when resuming)
                  start: int = 0,  # epochs done before (when resuming)
                  patience: int = 0,  # stop after this many epochs without a better val perplexity; 0: never
-                 meta: dict | None = None,  # history and best epoch so far (from a checkpoint's config)
+                 meta: dict | None = None,  # history and best epoch so far (a checkpoint's config, `.meta`)
                  out: TextIO | None = None,  # where progress lines go; None: nowhere
                  unit: str = 'char',  # 'char' or 'token': what the bits are per
                  val_name: str = 'val',  # what the progress line calls the validation text, e.g. 'dev'
@@ -139,34 +142,42 @@ class Tracker:
         (self.net, self.optimizer, self.epochs, self.start, self.patience, self.out,
          self.unit) = net, optimizer, epochs, start, patience, out, unit
         self.val_name = val_name
-        self.meta = (copy.deepcopy(meta) if meta
-                     else {'history': {'train_ppl': [], 'val_ppl': [], 'tokens_per_sec': []},
-                           'best_epoch': 0, 'best_val_ppl': None})
+        meta = (copy.deepcopy(meta) if meta
+                else {'history': {}, 'best_epoch': 0, 'best_val_ppl': None})
+        self.history = History(meta['history'])  # by name: `tracker.history.val_ppl`
+        self.best_epoch, self.best_val_ppl = meta['best_epoch'], meta['best_val_ppl']
         self.timer = time.perf_counter()
         self.last = snapshot(net, optimizer, self.meta) if start else None
-        self.best = self.last if start and self.meta['best_epoch'] == start else None
+        self.best = self.last if start and self.best_epoch == start else None
+
+    @property
+    def meta(self) -> dict:
+        "What a checkpoint or a JSON file keeps of the run: the history as plain lists, the best epoch, its val ppl."
+        history = self.history.plain()  # a checkpoint refuses dict subclasses
+        return {'history': {k: history[k] for k in self.FIGURES},
+                'best_epoch': self.best_epoch, 'best_val_ppl': self.best_val_ppl}
 
     def __call__(self, epoch, history) -> bool:
-        epoch, m = self.start + epoch, self.meta
+        epoch = self.start + epoch
         ppl, val = history['train_ppl'][-1], history['val_ppl'][-1]
         if not math.isfinite(ppl) or (val is not None and not math.isfinite(val)):
             raise ValueError(f'epoch {epoch}: the run diverged '
                              f'(training perplexity {ppl}, validation {val}); '
                              'the epoch is not kept, and nothing is saved from it: '
                              'lower the learning rate or clip the gradient norm')
-        for k in m['history']: m['history'][k].append(history[k][-1])
+        for k in self.FIGURES: self.history[k].append(history[k][-1])
         # no validation text: the last is best
-        improved = val is None or m['best_val_ppl'] is None or val < m['best_val_ppl']
-        if improved: m['best_epoch'], m['best_val_ppl'] = epoch, val
-        self.last = snapshot(self.net, self.optimizer, m)
+        improved = val is None or self.best_val_ppl is None or val < self.best_val_ppl
+        if improved: self.best_epoch, self.best_val_ppl = epoch, val
+        self.last = snapshot(self.net, self.optimizer, self.meta)
         if improved: self.best = self.last
         self.show(epoch, improved)
-        return self.patience > 0 and epoch - m['best_epoch'] >= self.patience
+        return self.patience > 0 and epoch - self.best_epoch >= self.patience
 
     @property
     def epoch(self) -> int:
         "Epochs completed, counted from the first run."
-        return len(self.meta['history']['train_ppl'])
+        return self.history.epochs
 
     def show(self,
              epoch: int,  # the epoch just finished, counted from the first run
@@ -174,7 +185,7 @@ class Tracker:
             ):
         "Print the progress line of `epoch` to `out` (nothing when `out` is None)."
         if self.out is None: return
-        h = {k: v[-1] for k, v in self.meta['history'].items()}
+        h = {k: self.history.last(k) for k in self.FIGURES}
         val = ('no validation text' if h['val_ppl'] is None
                else f"{self.val_name} {h['val_ppl']:.3f} ({math.log2(h['val_ppl']):.3f})")
         print(f"epoch {epoch:>{len(str(self.epochs))}}/{self.epochs} [{_bar(epoch, self.epochs)}] "

@@ -15,7 +15,7 @@ from torch.nn import functional as F
 
 from .data import check_int
 from .scratch import check_inputs
-from .checkpoints import register_model
+from .registry import register_model
 
 # %% ../nbs/06a_regularisation.ipynb #c06a0006
 class LockedDropout(nn.Module):

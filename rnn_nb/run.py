@@ -16,9 +16,9 @@ import torch
 from .data import Vocab
 from .scratch import token_level
 from .prediction import EvalResult, generate, score_text
-from .checkpoints import (STOP_SIGNALS, atomic_write, build_model, checkpoint_callback,
-                                load_checkpoint, load_model, restore_training_state,
-                                vocab_from_tokens)
+from .registry import build_model
+from .checkpoints import (STOP_SIGNALS, atomic_write, checkpoint_callback, load_checkpoint,
+                                load_model, restore_training_state, vocab_from_tokens)
 from .baselines import CharNGram, baseline_bits
 from .mixture import Mixture, MixtureFit, fit_lambda, mixed_probs, mixture_state
 from .learner import (LRSchedule, Tracker, fit, make_loaders, make_optimizer, restore,
