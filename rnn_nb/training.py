@@ -26,21 +26,33 @@ from .clipping import model_parameters, grad_clipping
 class Timer:
     "Record the durations of several runs; `stop` returns the last one in seconds."
     def __init__(self): self.times = []; self.start()
-    def start(self): self.tik = time.perf_counter()
+    def start(self):
+        "Start timing a run."
+        self.tik = time.perf_counter()
     def stop(self) -> float:
+        "Stop the run being timed; its duration in seconds, also recorded."
         self.times.append(time.perf_counter() - self.tik)
         return self.times[-1]
-    def avg(self) -> float: return sum(self.times) / len(self.times)
-    def sum(self) -> float: return sum(self.times)
+    def avg(self) -> float:
+        "The mean duration of the recorded runs."
+        return sum(self.times) / len(self.times)
+    def sum(self) -> float:
+        "The total duration of the recorded runs."
+        return sum(self.times)
     def cumsum(self) -> list[float]:
+        "The running totals: the time elapsed after each recorded run."
         return [sum(self.times[:i + 1]) for i in range(len(self.times))]
 
 class Accumulator:
     "Running sums of `n` quantities."
     def __init__(self, n: int):  # how many quantities to sum
         self.data = [0.0] * n
-    def add(self, *args): self.data = [a + float(b) for a, b in zip(self.data, args)]
-    def reset(self): self.data = [0.0] * len(self.data)
+    def add(self, *args):
+        "Add one value to each sum, in order."
+        self.data = [a + float(b) for a, b in zip(self.data, args)]
+    def reset(self):
+        "Set every sum back to zero."
+        self.data = [0.0] * len(self.data)
     def __getitem__(self, idx: int) -> float: return self.data[idx]
 
 def try_gpu(i: int = 0,  # index of the GPU
