@@ -168,7 +168,7 @@ def fit_lambda(net,  # a model keeping the contract, trained without `text`
                vocab: Vocab,  # the network's vocabulary
                device: str | torch.device = 'cpu',  # where the network lives
                orders: list[int] | None = None,  # the n-gram orders to try; None: 2..ngram.max_n
-               num_steps: int = 256,  # tokens per chunk when the network reads `text`
+               num_steps: int = 1024,  # tokens per chunk when the network reads `text`
                p_net: torch.Tensor | None = None,  # the network's probability per scored character, if already read
               ) -> MixtureFit:
     "The order and weight lam of the mixture of `net` and `ngram` that maximise the likelihood of `text`, a dev text."

@@ -137,7 +137,7 @@ def evaluate(net,  # a model keeping the contract: net(X, state) -> (logits, sta
              vocab: Vocab,  # the vocabulary the model was trained with
              device: str | torch.device = 'cpu',  # where the model's parameters live
              clean: str | None = None,  # clean each line first ('d2l' or 'none'); None: take the text as it is
-             num_steps: int = 256,  # tokens per chunk; the state is carried across chunks
+             num_steps: int = 1024,  # tokens per chunk; the state is carried across chunks
             ) -> EvalResult:
     "Perplexity and bits per token of `net` on `text` read as one stream; tokens not in `vocab` counted, not scored."
     check_int('num_steps', num_steps)
@@ -155,7 +155,7 @@ def score_text(net,  # a model keeping the contract
                vocab: Vocab,  # the vocabulary the model was trained with
                device: str | torch.device = 'cpu',  # where the model's parameters live
                clean: str | None = None,  # clean each line first ('d2l' or 'none'); None: take the text as it is
-               num_steps: int = 256,  # tokens per chunk; the state is carried across chunks
+               num_steps: int = 1024,  # tokens per chunk; the state is carried across chunks
               ) -> tuple[EvalResult, torch.Tensor]:
     "`evaluate`'s result for a text read as one stream, and each scored token's ln P (float64, CPU), to mix or compare models."
     check_int('num_steps', num_steps)
