@@ -95,6 +95,10 @@ def integers(lo: int,  # the least value
 
 SEEDS = integers(0, SEED_MAX)  # what a seed may be, for training and for sampling alike
 
+def _awd_rate(help: str, shown: float):
+    "A dropout rate of the awd-lstm model: a `TrainConfig` field in [0, 1), None meaning the model's own default."
+    return _setting(None, 'model', 'awd-lstm: ' + help, Interval(0, 1, hi_open=True), shown=shown)
+
 # %% ../nbs/09_config.ipynb #c09b0010
 @dataclass
 class TrainConfig:
@@ -116,18 +120,10 @@ class TrainConfig:
     dropout: float | None = _setting(None, 'model', 'dropout between layers, in [0, 1); '
                                      'needs --layers 2 or more', Interval(0, 1, hi_open=True),
                                      shown='0.25 for awd-lstm, else 0')
-    dropout_in: float | None = _setting(None, 'model',
-                                        'awd-lstm: locked dropout on the embedded inputs',
-                                        Interval(0, 1, hi_open=True), shown=0.1)
-    dropout_out: float | None = _setting(None, 'model',
-                                         "awd-lstm: locked dropout on the last layer's outputs",
-                                         Interval(0, 1, hi_open=True), shown=0.3)
-    dropout_emb: float | None = _setting(None, 'model',
-                                         'awd-lstm: embedding dropout (whole tokens)',
-                                         Interval(0, 1, hi_open=True), shown=0.0)
-    weight_drop: float | None = _setting(None, 'model',
-                                         'awd-lstm: DropConnect on the hidden-to-hidden weights',
-                                         Interval(0, 1, hi_open=True), shown=0.4)
+    dropout_in: float | None = _awd_rate('locked dropout on the embedded inputs', 0.1)
+    dropout_out: float | None = _awd_rate("locked dropout on the last layer's outputs", 0.3)
+    dropout_emb: float | None = _awd_rate('embedding dropout (whole tokens)', 0.0)
+    weight_drop: float | None = _awd_rate('DropConnect on the hidden-to-hidden weights', 0.4)
     tie: str | None = _setting(None, 'model',
                                'awd-lstm: the output layer shares the embedding matrix',
                                ('yes', 'no'), shown='yes')
