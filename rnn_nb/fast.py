@@ -43,7 +43,7 @@ def matmul_dtype(precision: str,  # 'fp32', 'bf16' or 'auto'
 
 # %% ../nbs/01a_fast.ipynb #fa01a010
 def _time_loop(Hs, W_hh, relu, dtype):
-    "Run the recurrence over the slabs `Hs[:, t]` in place; return the states the matmuls read (`Hs` or a rounded copy)."
+    "Run the recurrence over the slabs `Hs[:, t]` in place; return the states the matmuls read (`Hs`, or rounded)."
     Hl = Hs.unbind(1)  # slab t: H_t transposed, (hidden, batch); slabs 1.. hold the input terms on entry
     W_T = W_hh.t().contiguous()  # contiguous: every step's matmul reads it
     if dtype == Hs.dtype:  # float32: the matmuls read the states directly
