@@ -45,7 +45,9 @@ def matmul_dtype(precision: str,  # 'fp32', 'bf16' or 'auto'
 def _time_loop(Hs, W_hh, relu, dtype):
     "Run the recurrence over the slabs `Hs[:, t]` in place; return the states the matmuls read (`Hs`, or rounded)."
     Hl = Hs.unbind(1)  # slab t: H_t transposed, (hidden, batch); slabs 1.. hold the input terms on entry
-    W_T = W_hh.t().contiguous()  # contiguous: every step's matmul reads it
+    # a contiguous copy, always (every step's matmul reads it, and bfloat16 doubles it in place); `contiguous()`
+    # would return W_hh's own memory when W_hh is itself a transposed view
+    W_T = W_hh.t().clone(memory_format=torch.contiguous_format)
     if dtype == Hs.dtype:  # float32: the matmuls read the states directly
         act_ = torch.Tensor.relu_ if relu else torch.Tensor.tanh_
         for t in range(len(Hl) - 1): act_(Hl[t + 1].addmm_(W_T, Hl[t]))
