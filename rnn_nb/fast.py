@@ -6,7 +6,7 @@
 __all__ = ['PRECISIONS', 'BF16_ENV', 'bf16_native', 'matmul_dtype', 'RNNModelFast']
 
 # %% ../nbs/01a_fast.ipynb #fa010004
-import os
+import contextlib, os, threading
 
 import torch
 
@@ -42,51 +42,26 @@ def matmul_dtype(precision: str,  # 'fp32', 'bf16' or 'auto'
 
 
 # %% ../nbs/01a_fast.ipynb #fa01a010
-def _time_loop(Hs, W_hh, relu, dtype):
-    "Run the recurrence over the slabs `Hs[:, t]` in place; return the states the matmuls read (`Hs`, or rounded)."
-    Hl = Hs.unbind(1)  # slab t: H_t transposed, (hidden, batch); slabs 1.. hold the input terms on entry
-    # a contiguous copy, always (every step's matmul reads it, and bfloat16 doubles it in place); `contiguous()`
-    # would return W_hh's own memory when W_hh is itself a transposed view
-    W_T = W_hh.t().clone(memory_format=torch.contiguous_format)
-    if dtype == Hs.dtype:  # float32: the matmuls read the states directly
-        act_ = torch.Tensor.relu_ if relu else torch.Tensor.tanh_
-        for t in range(len(Hl) - 1): act_(Hl[t + 1].addmm_(W_T, Hl[t]))
-        return Hs
-    # bfloat16 matmuls; float32 sums, activations and states, each state also kept rounded in Hc.
-    # tanh z = 2 sigmoid(2z) - 1: for tanh the inputs arrive doubled, so the matmul doubles too
-    W_T, Hc = (W_T if relu else W_T.mul_(2)).to(dtype), Hs.new_empty(Hs.shape, dtype=dtype)
-    Hcl, M = Hc.unbind(1), Hs.new_empty(Hl[0].shape, dtype=dtype)
-    minus_one, two = Hs.new_full((), -1.0), Hs.new_full((), 2.0)
-    Hcl[0].copy_(Hl[0])
-    for t in range(len(Hl) - 1):
-        Z = Hl[t + 1].add_(torch.mm(W_T, Hcl[t], out=M))
-        if relu: Z.relu_()
-        else: torch.addcmul(minus_one, Z.sigmoid_(), two, out=Z)
-        Hcl[t + 1].copy_(Z)
-    return Hc
+def _time_loop(Hs, W_hh, relu):
+    "Run the recurrence over the slabs `Hs[:, t]` in place: slab t is H_t transposed, and slabs 1.. hold the input terms on entry."
+    Hl = Hs.unbind(1)  # slab t: (hidden, batch)
+    W_T = W_hh.t().contiguous()  # every step's matmul reads it: contiguous once per minibatch
+    act_ = torch.Tensor.relu_ if relu else torch.Tensor.tanh_
+    for t in range(len(Hl) - 1): act_(Hl[t + 1].addmm_(W_T, Hl[t]))
 
 # %% ../nbs/01a_fast.ipynb #fa01a012
-def _deltas_back(Delta, D, W_hh, dtype):
-    "Delta_t = (G_t + W_hh Delta_{t+1}) * phi'_t from the last step back, in place; (the deltas the matmuls use, dH0)."
+def _deltas_back(Delta, D, W_hh):
+    "Delta_t = (G_t + W_hh Delta_{t+1}) * phi'_t from the last step back, in place in the slabs `Delta[:, t]`; dH0."
     Dl, DDl = Delta.unbind(1), D.unbind(1)  # slab t: (hidden, batch)
-    if dtype == Delta.dtype:
-        Dl[-1].mul_(DDl[-1])
-        for t in range(len(Dl) - 2, -1, -1): Dl[t].addmm_(W_hh, Dl[t + 1]).mul_(DDl[t])
-        return Delta, torch.mm(W_hh, Dl[0])
-    # Dc: the deltas rounded for the matmuls; G_t * phi'_t first, then the loop adds (W_hh Delta_{t+1}) * phi'_t
-    W, Dc = W_hh.to(dtype), Delta.new_empty(Delta.shape, dtype=dtype)
-    Dcl, M = Dc.unbind(1), Delta.new_empty(Dl[0].shape, dtype=dtype)
-    Delta.mul_(D)
-    Dcl[-1].copy_(Dl[-1])
-    for t in range(len(Dl) - 2, -1, -1):
-        Dcl[t].copy_(Dl[t].addcmul_(torch.mm(W, Dcl[t + 1], out=M), DDl[t]))
-    return Dc, torch.mm(W, Dcl[0]).to(Delta.dtype)
+    Dl[-1].mul_(DDl[-1])
+    for t in range(len(Dl) - 2, -1, -1): Dl[t].addmm_(W_hh, Dl[t + 1]).mul_(DDl[t])
+    return torch.mm(W_hh, Dl[0])
 
 # %% ../nbs/01a_fast.ipynb #43deed47
 class _RNNLMFunction(torch.autograd.Function):
     "The scratch RNN language model as one autograd node: (logits, final state) from token ids; backward by hand."
     @staticmethod
-    def forward(ctx, X, H0, W_xh, W_hh, b_h, W_hq, b_q, relu, dtype):
+    def forward(ctx, X, H0, W_xh, W_hh, b_h, W_hq, b_q, relu):
         (batch, steps), hidden = X.shape, W_hh.shape[0]
         ids = X.t().reshape(-1)  # time-major token ids: position t*batch + i
         # slab t of Hs is H_t transposed; viewed as HP, (hidden, (steps + 1) * batch), column t*batch + i is
@@ -94,22 +69,19 @@ class _RNNLMFunction(torch.autograd.Function):
         Hs = W_hh.new_empty(hidden, steps + 1, batch)
         HP = Hs.view(hidden, -1)
         Hs[:, 0].copy_(H0.t())
-        # X_t W_xh + b_h, a lookup of rows (doubled for tanh in bfloat16, see `_time_loop`)
-        E = (W_xh + b_h) if relu or dtype == W_hh.dtype else (W_xh + b_h) * 2
-        HP[:, batch:].copy_(torch.index_select(E.t(), 1, ids))
-        HPc = _time_loop(Hs, W_hh, relu, dtype).view(hidden, -1)
-        # (steps*batch, vocab), one matmul
-        Y = torch.addmm(b_q.to(dtype), HPc[:, batch:].t(), W_hq.to(dtype)).to(b_q.dtype)
-        ctx.save_for_backward(ids, Hs, HPc, W_hh, W_hq)
+        torch.index_select((W_xh + b_h).t(), 1, ids, out=HP[:, batch:])  # X_t W_xh + b_h, rows looked up in place
+        _time_loop(Hs, W_hh, relu)
+        Y = torch.addmm(b_q, HP[:, batch:].t(), W_hq)  # (steps*batch, vocab), one matmul
+        ctx.save_for_backward(ids, Hs, W_hh, W_hq)
         ctx.relu, ctx.vocab_size = relu, W_xh.shape[0]
         return Y, Hs[:, -1].t().contiguous()
 
     @staticmethod
     def backward(ctx, dY, dH_T):
-        ids, Hs, HPc, W_hh, W_hq = ctx.saved_tensors
+        ids, Hs, W_hh, W_hq = ctx.saved_tensors
         hidden, steps, batch = Hs.shape[0], Hs.shape[1] - 1, Hs.shape[2]
-        H1 = Hs[:, 1:]
-        dW_hq, db_q = torch.mm(HPc[:, batch:], dY.to(HPc.dtype)).to(W_hq.dtype), dY.sum(0)
+        HP, H1 = Hs.view(hidden, -1), Hs[:, 1:]
+        dW_hq, db_q = torch.mm(HP[:, batch:], dY), dY.sum(0)
         # G_t through the output layer, (hidden, steps*batch) in HP's column order: no transposed copy; the
         # loop adds the path through H_{t+1} and turns G_t into Delta_t
         DP = torch.mm(W_hq, dY.t())
@@ -117,11 +89,84 @@ class _RNNLMFunction(torch.autograd.Function):
         # phi'
         D = (H1 > 0).to(Hs.dtype) if ctx.relu else torch.addcmul(Hs.new_ones(()), H1, H1, value=-1)
         if dH_T is not None: Delta[:, -1].add_(dH_T.t())
-        Dc, dH0 = _deltas_back(Delta, D, W_hh, HPc.dtype)
-        dW_hh = torch.mm(HPc[:, :-batch], Dc.view(hidden, -1).t()).to(W_hh.dtype)  # all steps in one matmul
+        dH0 = _deltas_back(Delta, D, W_hh)
+        dW_hh = torch.mm(HP[:, :-batch], DP.t())  # all steps in one matmul
         # sum of Delta over the tokens of each id
         dW_xh_T = Hs.new_zeros(hidden, ctx.vocab_size).index_add_(1, ids, DP)
-        return (None, dH0.t(), dW_xh_T.t(), dW_hh, dW_xh_T.sum(1), dW_hq, db_q, None, None)
+        return (None, dH0.t(), dW_xh_T.t(), dW_hh, dW_xh_T.sum(1), dW_hq, db_q, None)
+
+# %% ../nbs/01a_fast.ipynb #fa01b002
+class _Workspace:
+    "Buffers a backward pass reuses from one minibatch to the next, lent to one backward pass at a time."
+    def __init__(self): self._lock, self._buffers = threading.Lock(), {}
+    def __deepcopy__(self, memo): return _Workspace()  # a copied model gets buffers of its own
+    def __reduce__(self): return _Workspace, ()
+
+    @contextlib.contextmanager
+    def lend(self):
+        "A function (name, shape, like) -> buffer: the kept buffer while this pass holds the workspace, else a new one."
+        if not self._lock.acquire(blocking=False):  # another backward pass holds it: allocate
+            yield lambda name, shape, like: like.new_empty(shape)
+            return
+        try: yield self._buffer
+        finally: self._lock.release()
+
+    def _buffer(self, name, shape, like):
+        b = self._buffers.get(name)
+        if b is None or b.shape != shape or b.dtype != like.dtype or b.device != like.device:
+            b = self._buffers[name] = like.new_empty(shape)
+        return b
+
+class _RNNLMFunctionLow(torch.autograd.Function):
+    "The same model computed in `dtype` (bfloat16), one contiguous (batch, hidden) slab per step; float32 in and out."
+    @staticmethod
+    def forward(ctx, X, H0, W_xh, W_hh, b_h, W_hq, b_q, relu, dtype, workspace):
+        (batch, steps), hidden = X.shape, W_hh.shape[0]
+        ids = X.t().reshape(-1)  # time-major token ids: position t*batch + i
+        # slab t, Hs[t], is H_t; viewed as HP, ((steps + 1) * batch, hidden), row t*batch + i is H_t of row i
+        Hs = W_hh.new_empty(steps + 1, batch, hidden, dtype=dtype)
+        HP = Hs.view(-1, hidden)
+        Hs[0].copy_(H0)
+        torch.index_select((W_xh + b_h).to(dtype), 0, ids, out=HP[batch:])  # the input terms, gathered in place
+        W = W_hh.to(dtype, memory_format=torch.contiguous_format)
+        act_ = torch.Tensor.relu_ if relu else torch.Tensor.tanh_
+        Hl = Hs.unbind(0)  # the slabs as views, made once
+        for t in range(steps): act_(Hl[t + 1].addmm_(Hl[t], W))
+        Y = torch.addmm(b_q.to(dtype), HP[batch:], W_hq.to(dtype)).to(b_q.dtype)
+        ctx.save_for_backward(ids, Hs, W_hh, W_hq)
+        ctx.relu, ctx.vocab_size, ctx.state_dtype, ctx.workspace = relu, W_xh.shape[0], H0.dtype, workspace
+        return Y, Hs[-1].to(H0.dtype, copy=True)
+
+    @staticmethod
+    def backward(ctx, dY, dH_T):
+        with ctx.workspace.lend() as buffer: return _RNNLMFunctionLow.gradients(ctx, dY, dH_T, buffer)
+
+    @staticmethod
+    def gradients(ctx, dY, dH_T, buffer):
+        ids, Hs, W_hh, W_hq = ctx.saved_tensors
+        steps, batch, hidden = Hs.shape[0] - 1, Hs.shape[1], Hs.shape[2]
+        HP, H1, dYc = Hs.view(-1, hidden), Hs[1:], dY.to(Hs.dtype)
+        # G_t through the output layer, slab by slab as the states; the loop turns it into Delta_t in place
+        DP = torch.mm(dYc, W_hq.t().to(Hs.dtype), out=buffer('DP', (steps * batch, hidden), Hs))
+        Delta = DP.view(steps, batch, hidden)
+        if dH_T is not None: Delta[-1].add_(dH_T)
+        D = buffer('D', H1.shape, Hs)  # phi'; for ReLU the sign of H, which is 0 or 1
+        if ctx.relu: torch.sign(H1, out=D)
+        else: torch.addcmul(Hs.new_ones(()), H1, H1, value=-1, out=D)
+        W_T = buffer('W_T', W_hh.shape[::-1], Hs).copy_(W_hh.t())
+        Dl, DDl = Delta.unbind(0), D.unbind(0)
+        Dl[-1].mul_(DDl[-1])
+        for t in range(steps - 2, -1, -1): Dl[t].addmm_(Dl[t + 1], W_T).mul_(DDl[t])
+        # the sum of Delta over the tokens of each id: for a character vocabulary a one-hot matmul (it sums in
+        # float32), for a large one index_add_ in float32
+        if ctx.vocab_size <= 128:
+            dW_xh = torch.mm(Hs.new_zeros(ctx.vocab_size, len(ids)).scatter_(0, ids[None], 1), DP).to(W_hh.dtype)
+        else: dW_xh = W_hh.new_zeros(ctx.vocab_size, hidden).index_add_(0, ids, DP.to(W_hh.dtype))
+        # dW_hh = H^T Delta over all steps, computed transposed (faster with both operands' rows contiguous)
+        dW_hh = torch.mm(DP.t(), HP[:-batch]).t().to(W_hh.dtype, memory_format=torch.contiguous_format)
+        dW_hq = torch.mm(HP[batch:].t(), dYc).to(W_hq.dtype)
+        dH0 = torch.mm(Delta[0], W_T).to(ctx.state_dtype)
+        return None, dH0, dW_xh, dW_hh, dW_xh.sum(0), dW_hq, dY.sum(0), None, None, None
 
 # %% ../nbs/01a_fast.ipynb #f7cc38e8
 class RNNModelFast:
@@ -139,6 +184,7 @@ class RNNModelFast:
                                                                                 nonlinearity, precision)
         self.dtype = matmul_dtype(precision, device)
         self.params = get_params(vocab_size, num_hiddens, device)
+        self._workspace = _Workspace()  # the bfloat16 backward pass's buffers
 
     def begin_state(self,
                     batch_size: int,  # sequences in the minibatch
@@ -153,6 +199,7 @@ class RNNModelFast:
                 ) -> tuple:
         "Logits (steps*batch, vocab), in time-major order like `rnn`, and the new state."
         check_inputs(X, state, self.vocab_size)
-        Y, H = _RNNLMFunction.apply(X, state[0], *self.params, self.nonlinearity == 'relu',
-                                    self.dtype)
+        relu = self.nonlinearity == 'relu'
+        if self.dtype == torch.float32: Y, H = _RNNLMFunction.apply(X, state[0], *self.params, relu)
+        else: Y, H = _RNNLMFunctionLow.apply(X, state[0], *self.params, relu, self.dtype, self._workspace)
         return Y, (H,)
