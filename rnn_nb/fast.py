@@ -43,7 +43,7 @@ def matmul_dtype(precision: str,  # 'fp32', 'bf16' or 'auto'
 
 # %% ../nbs/01a_fast.ipynb #fa01a010
 def _time_loop(Hs, W_hh, relu):
-    "Run the recurrence over the slabs `Hs[:, t]` in place: slab t is H_t transposed, and slabs 1.. hold the input terms on entry."
+    "Run the recurrence in place over the slabs `Hs[:, t]` (H_t transposed; slabs 1.. hold the input terms on entry)."
     Hl = Hs.unbind(1)  # slab t: (hidden, batch)
     W_T = W_hh.t().contiguous()  # every step's matmul reads it: contiguous once per minibatch
     act_ = torch.Tensor.relu_ if relu else torch.Tensor.tanh_
