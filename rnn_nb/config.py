@@ -132,7 +132,7 @@ class TrainConfig:
     tar: float | None = _setting(None, 'model',
                                  'awd-lstm: temporal activation regularisation (beta)',
                                  Interval(0, FLOAT32_MAX), shown=1.0)
-    precision: str = _setting('fp32', 'model', 'matmul dtype of --model fast: fp32; bf16 (fast '
+    precision: str = _setting('fp32', 'model', 'what --model fast computes in: fp32; bf16 (fast '
                               'where the CPU or GPU has bfloat16 instructions, emulated and slow '
                               'elsewhere); auto: bf16 only where native, so results depend on the '
                               'machine', PRECISIONS)

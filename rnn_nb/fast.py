@@ -34,7 +34,7 @@ def bf16_native(device: str | torch.device,  # where the model computes
 def matmul_dtype(precision: str,  # 'fp32', 'bf16' or 'auto'
                  device: str | torch.device,  # where the model computes
                 ) -> torch.dtype:
-    "The fast model's matmul dtype for `precision` ('fp32', 'bf16', or 'auto': bf16 only where native) on `device`."
+    "The dtype the fast model computes in for `precision` ('fp32', 'bf16', or 'auto': bf16 only where native) on `device`."
     if precision not in PRECISIONS:
         raise ValueError(f'precision={precision!r} is not supported: use one of {PRECISIONS}')
     if precision == 'auto': precision = 'bf16' if bf16_native(device) else 'fp32'
