@@ -13,7 +13,7 @@
 It prints figures; it asserts nothing (speed depends on the machine). The texts are ../shared/data's when that
 folder is beside the clone, else the copies in nbs/data/ (War of the Worlds only).
 """
-import argparse, json, math, os, sys, tempfile, time
+import argparse, math, tempfile
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent

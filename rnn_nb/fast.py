@@ -96,6 +96,8 @@ class _RNNLMFunction(torch.autograd.Function):
         return (None, dH0.t(), dW_xh_T.t(), dW_hh, dW_xh_T.sum(1), dW_hq, db_q, None)
 
 # %% ../nbs/01a_fast.ipynb #fa01b002
+_ONE_HOT_MAX = 128  # the largest vocabulary whose W_xh gradient the bfloat16 pass sums with a one-hot matmul
+
 class _Workspace:
     "Buffers a backward pass reuses from one minibatch to the next, lent to one backward pass at a time."
     def __init__(self): self._lock, self._buffers = threading.Lock(), {}
@@ -159,7 +161,7 @@ class _RNNLMFunctionLow(torch.autograd.Function):
         for t in range(steps - 2, -1, -1): Dl[t].addmm_(Dl[t + 1], W_T).mul_(DDl[t])
         # the sum of Delta over the tokens of each id: for a character vocabulary a one-hot matmul (it sums in
         # float32), for a large one index_add_ in float32
-        if ctx.vocab_size <= 128:
+        if ctx.vocab_size <= _ONE_HOT_MAX:
             dW_xh = torch.mm(Hs.new_zeros(ctx.vocab_size, len(ids)).scatter_(0, ids[None], 1), DP).to(W_hh.dtype)
         else: dW_xh = W_hh.new_zeros(ctx.vocab_size, hidden).index_add_(0, ids, DP.to(W_hh.dtype))
         # dW_hh = H^T Delta over all steps, computed transposed (faster with both operands' rows contiguous)
@@ -176,7 +178,7 @@ class RNNModelFast:
                  num_hiddens: int,  # size of the hidden state
                  device: str | torch.device,  # where the parameters live
                  nonlinearity: str = 'tanh',  # 'tanh' or 'relu'
-                 precision: str = 'fp32',  # the matmuls' dtype: 'fp32', 'bf16', or 'auto' (bf16 only where native)
+                 precision: str = 'fp32',  # what it computes in: 'fp32', 'bf16', or 'auto' (bf16 only where native)
                 ):
         if nonlinearity not in NONLINEARITIES:
             raise ValueError(f'nonlinearity={nonlinearity!r} is not supported: use one of {NONLINEARITIES}')
